@@ -1,0 +1,27 @@
+"""The Celery app: Redis broker from REDIS_URL, or a serverless filesystem broker in development."""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+_folder = app.conf.broker_transport_options.get("data_folder_in")
+if _folder:
+    Path(_folder).mkdir(parents=True, exist_ok=True)
+
+app.conf.beat_schedule = {
+    # The 30-day decision clock (domain.md): reminders 7/3/1 days before the deadline and the
+    # lapse at the deadline. Every 15 minutes, so a lapse happens at most 15 minutes late;
+    # the sweep is idempotent and catches up after downtime.
+    "sweep-decision-deadlines": {
+        "task": "reports.tasks.sweep_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -1,0 +1,65 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from catalog.loading import load_catalog
+from portal.models import Division, Organisation, Role, User
+
+DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development-only demo accounts (api.md)
+
+ORGANISATIONS = {
+    "A": {
+        "corporate_number": "1010001000006",
+        "name_ja": "デモ電子工業株式会社",
+        "name_en": "Demo Electronics Industries Co., Ltd.",
+        "address": "東京都千代田区霞が関一丁目3番1号",
+    },
+    "B": {
+        "corporate_number": "2010001000005",
+        "name_ja": "サンプル素材株式会社",
+        "name_en": "Sample Materials Corporation",
+        "address": "大阪府大阪市北区中之島二丁目1番1号",
+    },
+}
+
+USERS = [
+    ("exporter_a", Role.EXPORTER, "A", None, "山田", "花子"),
+    ("exporter_b", Role.EXPORTER, "B", None, "佐藤", "健"),
+    ("officer_elec", Role.OFFICER, None, "elec", "鈴木", "一郎"),
+    ("officer_mat", Role.OFFICER, None, "mat", "高橋", "美咲"),
+    ("supervisor_elec", Role.SUPERVISOR, None, "elec", "田中", "誠"),
+    ("supervisor_elec2", Role.SUPERVISOR, None, "elec", "伊藤", "直子"),
+    ("admin", Role.ADMINISTRATOR, None, None, "管理", "者"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, divisions and accounts of api.md (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        load_catalog()
+        orgs = {}
+        for key, values in ORGANISATIONS.items():
+            orgs[key], _ = Organisation.objects.get_or_create(
+                corporate_number=values["corporate_number"], defaults=values
+            )
+        created = 0
+        for username, role, org, division, last, first in USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username,
+                role=role,
+                organisation=orgs[org] if org else None,
+                division=Division.objects.get(code=division) if division else None,
+                last_name=last,
+                first_name=first,
+                email=f"{username}@demo.example.jp",
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.full_clean()
+            user.save()
+            created += 1
+        self.stdout.write(f"seed_demo: {created} accounts created")

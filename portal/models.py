@@ -1,0 +1,188 @@
+"""Accounts (organisations, divisions, users and roles), the audit trail and notifications."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_corporate_number
+
+
+class Organisation(models.Model):
+    """A registered company (事業者) that files prior reports."""
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number]
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class Division(models.Model):
+    """A METI division (所管原課) responsible for some notified technologies."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class Role(models.TextChoices):
+    EXPORTER = "exporter", _("Exporter")
+    OFFICER = "officer", _("Desk officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_membership",
+                condition=(
+                    models.Q(role="exporter", organisation__isnull=False, division__isnull=True)
+                    | models.Q(
+                        role__in=["officer", "supervisor"],
+                        organisation__isnull=True,
+                        division__isnull=False,
+                    )
+                    | models.Q(
+                        role="administrator", organisation__isnull=True, division__isnull=True
+                    )
+                    | models.Q(role="")
+                ),
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.EXPORTER and (not self.organisation_id or self.division_id):
+            raise ValidationError(_("An exporter belongs to exactly one organisation."))
+        if self.role in (Role.OFFICER, Role.SUPERVISOR) and (
+            not self.division_id or self.organisation_id
+        ):
+            raise ValidationError(_("An officer or supervisor belongs to exactly one division."))
+        if self.role == Role.ADMINISTRATOR and (self.division_id or self.organisation_id):
+            raise ValidationError(_("An administrator belongs to no organisation or division."))
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self) -> Any:
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditRecord(models.Model):
+    """One append-only row of the portal-wide audit trail; written only by audit_record()."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    verb = models.CharField(max_length=100, db_index=True)
+    target_type = models.CharField(max_length=100, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    payload = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit trail is append-only.")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+
+
+class Notification(models.Model):
+    """An in-app notification (the bell); e-mailed once by portal.tasks.send_notification_email."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=100)
+    title_ja = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    body_ja = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" else self.title_ja
+
+    def __str__(self) -> str:
+        return self.title_ja
+
+    def body(self, language: str) -> str:
+        return self.body_en if language == "en" else self.body_ja

@@ -1,0 +1,91 @@
+"""Writes of the portal app: the audit trail and notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import translation
+
+from .models import AuditRecord, Notification, User
+from .request_context import current_request_id
+
+SYSTEM_ACTOR = "system"
+
+
+def audit_record(
+    *, actor: User | None, verb: str, target: models.Model | None, payload: dict | None = None
+) -> AuditRecord:
+    """Append one row to the audit trail; actor None means the scheduled clock (`system`)."""
+    return AuditRecord.objects.create(
+        actor=actor,
+        actor_label=actor.username if actor is not None else SYSTEM_ACTOR,
+        verb=verb,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        payload=payload or {},
+        request_id=current_request_id.get(),
+    )
+
+
+def _in_both_languages(text: Any) -> tuple[str, str]:
+    with translation.override("ja"):
+        ja = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return ja, en
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    verb: str,
+    title: Any,
+    body: Any = "",
+    url: str = "",
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Create in-app notifications and queue one e-mail each, sent only if the caller commits.
+
+    `title` and `body` are lazy translatable strings, stored in Japanese and English.
+    """
+    from .tasks import send_notification_email
+
+    title_ja, title_en = _in_both_languages(title)
+    body_ja, body_en = _in_both_languages(body)
+    seen: set[int] = set()
+    created = []
+    for user in recipients:
+        if user.pk in seen or not user.is_active or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        created.append(
+            Notification(
+                recipient=user,
+                verb=verb,
+                title_ja=title_ja[:300],
+                title_en=title_en[:300],
+                body_ja=body_ja,
+                body_en=body_en,
+                url=url,
+            )
+        )
+    Notification.objects.bulk_create(created)
+    for notification in created:
+        transaction.on_commit(
+            partial(send_notification_email.delay, str(notification.pk)), robust=True
+        )
+    return created
+
+
+def notification_mark_read(*, user: User, notification_ids: Iterable[str] | None = None) -> int:
+    """Mark the user's notifications read (all of them when no ids are given)."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("catalog.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("dialogue.api.urls")),
+    path("", include("informs.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("catalog/", include("catalog.urls")),
+    path("reports/", include("reports.urls")),
+    path("dialogue/", include("dialogue.urls")),
+    path("informs/", include("informs.urls")),
+    path("django-admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+]

@@ -1,0 +1,46 @@
+"""A real Celery worker on the configured broker (Redis in CI) runs a task queued on commit."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import close_old_connections, connections, transaction
+
+from portal.celery import app
+from portal.models import Notification
+from portal.services import notify
+from tests import factories
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
+
+
+@pytest.fixture
+def real_broker(settings):
+    app.conf.task_always_eager = False
+    task_postrun.connect(_close_connections)
+    try:
+        yield app
+    finally:
+        task_postrun.disconnect(_close_connections)
+        app.conf.task_always_eager = True
+        close_old_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_emails_a_notification(real_broker, mailoutbox):
+    user = factories.ExporterFactory()
+    with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            (n,) = notify(recipients=[user], verb="test", title="実ワーカー", body="b")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            n.refresh_from_db()
+            if n.emailed_at is not None:
+                break
+            time.sleep(0.2)
+    assert n.emailed_at is not None, "the worker never ran the task"
+    assert Notification.objects.get(pk=n.pk).emailed_at is not None
+    assert any("実ワーカー" in m.subject for m in mailoutbox)
