@@ -186,3 +186,13 @@ class Notification(models.Model):
 
     def body(self, language: str) -> str:
         return self.body_en if language == "en" else self.body_ja
+
+
+class Sequence(models.Model):
+    """A gap-free counter per key (e.g. `PR-2025`); rows are locked while a number is taken."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"

@@ -89,3 +89,26 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[str] | None
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def sequence_next(*, key: str) -> int:
+    """Next number of a counter, unique under concurrency; call inside the caller's transaction.
+
+    The row lock (select_for_update) serialises concurrent takers until their transactions end,
+    so a rolled-back submit gives its number back instead of leaving a duplicate or a gap.
+    """
+    from django.db import IntegrityError
+
+    from .models import Sequence
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sequence_next must run inside a transaction")
+    try:
+        with transaction.atomic():
+            Sequence.objects.get_or_create(key=key)
+    except IntegrityError:
+        pass  # another transaction created the row first; lock it below
+    seq = Sequence.objects.select_for_update().get(key=key)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return seq.last

@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_exporter(user):
         target = "reports:dashboard"
     elif roles.is_meti_staff(user):
-        target = "reports:queue"
+        target = "dialogue:queue"
     elif roles.is_administrator(user):
         target = "catalog:admin_list"
     else:

@@ -1,1 +1,368 @@
+"""The one-page prior report (事前報告), its revisions and its lifecycle (domain.md)."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from portal import roles
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_DIALOGUE = "under_dialogue", _("Under dialogue")
+    INFORM_PROPOSED = "inform_proposed", _("Inform proposed")
+    INFORMED = "informed", _("Informed")
+    CLOSED_NO_INFORM = "closed_no_inform", _("Closed without inform")
+    LAPSED = "lapsed", _("Lapsed (no decision in time)")
+    NOT_SUBJECT = "not_subject", _("Not subject to reporting")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TERMINAL_STATUSES = frozenset(
+    {Status.INFORMED, Status.CLOSED_NO_INFORM, Status.LAPSED, Status.NOT_SUBJECT, Status.WITHDRAWN}
+)
+# Reports METI still has to decide on: the clock runs for these (domain.md, "the clock").
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED})
+
+
+class TransactionType(models.TextChoices):
+    SUBSIDIARY_TRANSFER = (
+        "subsidiary_transfer",
+        _("Manufacturing transfer to an overseas subsidiary"),
+    )
+    JV_TRANSFER = "jv_transfer", _("Manufacturing transfer to a joint venture")
+    MANUFACTURING_OUTSOURCING = (
+        "manufacturing_outsourcing",
+        _("Manufacturing outsourcing to a foreign company"),
+    )
+    LICENCE_WITH_GUIDANCE = "licence_with_guidance", _("Licence with direct technical guidance")
+    LICENCE_WITHOUT_GUIDANCE = (
+        "licence_without_guidance",
+        _("Licence without direct technical guidance"),
+    )
+    OTHER_ENABLING = (
+        "other_enabling",
+        _("Other transfer enabling manufacturing or product development abroad"),
+    )
+
+
+class TechnologyScope(models.TextChoices):
+    DESIGN = "design", _("Design technology")
+    MANUFACTURING = "manufacturing", _("Manufacturing technology")
+    BOTH = "both", _("Design and manufacturing technology")
+
+
+class Relationship(models.TextChoices):
+    SUBSIDIARY = "subsidiary", _("Subsidiary")
+    JOINT_VENTURE = "joint_venture", _("Joint venture")
+    UNAFFILIATED = "unaffiliated", _("Unaffiliated company")
+
+
+class ProvisionMethod(models.TextChoices):
+    DOCUMENTS = "documents", _("Documents (drawings, specifications, manuals)")
+    ONSITE_GUIDANCE = "onsite_guidance", _("On-site technical guidance")
+    REMOTE_GUIDANCE = "remote_guidance", _("Remote technical guidance")
+    PERSONNEL_DISPATCH = "personnel_dispatch", _("Dispatch of personnel")
+    DATA_TRANSFER = "data_transfer", _("Electronic data transfer")
+
+
+# --- transition permissions: all through portal.roles -------------------------------------
+
+
+def _exporter_of(report: Report, user) -> bool:
+    return roles.is_member_of_organisation(user, report.organisation_id)
+
+
+def _officer_of(report: Report, user) -> bool:
+    return roles.is_officer_of_division(user, report.responsible_division_id)
+
+
+def _supervisor_of(report: Report, user) -> bool:
+    return roles.is_supervisor_of_division(user, report.responsible_division_id)
+
+
+def _clock_only(report: Report, user) -> bool:
+    return user is None
+
+
+class Report(ConcurrentTransitionMixin, models.Model):
+    organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="reports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
+    status = FSMField(
+        _("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+
+    technology = models.ForeignKey(
+        "catalog.Technology",
+        verbose_name=_("technology"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+    )
+    # Copied from the technology at submit so that queues filter by division without a join
+    # and keep pointing at the division that was responsible when the report was filed.
+    responsible_division = models.ForeignKey(
+        "portal.Division", on_delete=models.PROTECT, related_name="reports", null=True, blank=True
+    )
+    technology_scope = models.CharField(
+        _("technology scope"), max_length=20, choices=TechnologyScope.choices, blank=True
+    )
+    technology_summary = models.TextField(
+        _("what exactly is provided"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+    transaction_type = models.CharField(
+        _("transaction type"), max_length=40, choices=TransactionType.choices, blank=True
+    )
+    counterparty_name = models.CharField(_("counterparty name"), max_length=200, blank=True)
+    counterparty_country = models.ForeignKey(
+        "catalog.Country",
+        verbose_name=_("counterparty country"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    counterparty_address = models.CharField(_("counterparty address"), max_length=300, blank=True)
+    counterparty_relationship = models.CharField(
+        _("relationship with the counterparty"),
+        max_length=20,
+        choices=Relationship.choices,
+        blank=True,
+    )
+    ownership_percent = models.DecimalField(
+        _("ownership (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    planned_contract_date = models.DateField(_("planned contract date"), null=True, blank=True)
+    provision_methods = models.JSONField(_("provision methods"), default=list, blank=True)
+    management_measures = models.TextField(
+        _("planned management measures"),
+        max_length=4000,
+        blank=True,
+        validators=[MaxLengthValidator(4000)],
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_department = models.CharField(_("contact department"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), max_length=254, blank=True)
+    declaration = models.BooleanField(_("declaration"), default=False)
+    late_reason = models.TextField(
+        _("reason for reporting late"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True, db_index=True)
+    late = models.BooleanField(_("late"), default=False)
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+        null=True,
+        blank=True,
+    )
+
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    outcome_summary = models.TextField(_("summary of the dialogue"), blank=True)
+    agreed_measures = models.TextField(_("agreed management measures"), blank=True)
+    not_subject_rule = models.CharField(_("rule"), max_length=40, blank=True)
+    not_subject_reason = models.TextField(_("reason"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prior report")
+        verbose_name_plural = _("prior reports")
+        indexes = [
+            models.Index(fields=["status", "decision_due_at"], name="report_status_due"),
+            models.Index(fields=["responsible_division", "status"], name="report_division_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"draft #{self.pk}"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # --- the lifecycle (domain.md); transitions only change state, services do the rest ----
+
+    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED, permission=_exporter_of)
+    def submit(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=Status.SUBMITTED, target=Status.UNDER_DIALOGUE, permission=_officer_of
+    )
+    def start_dialogue(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.UNDER_DIALOGUE,
+        target=Status.INFORM_PROPOSED,
+        permission=_officer_of,
+    )
+    def propose_inform(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.INFORM_PROPOSED,
+        target=Status.UNDER_DIALOGUE,
+        permission=_supervisor_of,
+    )
+    def return_proposal(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.INFORM_PROPOSED,
+        target=Status.INFORMED,
+        permission=_supervisor_of,
+    )
+    def issue_inform(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.UNDER_DIALOGUE,
+        target=Status.CLOSED_NO_INFORM,
+        permission=_officer_of,
+    )
+    def conclude(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.UNDER_DIALOGUE],
+        target=Status.NOT_SUBJECT,
+        permission=_officer_of,
+    )
+    def mark_not_subject(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.SUBMITTED, Status.UNDER_DIALOGUE],
+        target=Status.WITHDRAWN,
+        permission=_exporter_of,
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=list(OPEN_STATUSES), target=Status.LAPSED, permission=_clock_only
+    )
+    def lapse(self) -> None:
+        pass
+
+
+class ReportTransition(models.Model):
+    """History: one row per state transition (actor None is the clock, shown as `system`)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.username if self.actor_id else "system"
+
+
+class ReportRevision(models.Model):
+    """The report's content as filed: revision 1 at submit, one more per amendment."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} r{self.number}"
+
+
+class DeadlineExtension(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
+    old_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.old_due_at} → {self.new_due_at}"
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder that was sent; unique so that each is sent once per deadline."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "days_before", "due_at"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.days_before}d before {self.due_at}"

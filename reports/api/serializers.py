@@ -1,0 +1,134 @@
+from rest_framework import serializers
+
+from reports.models import (
+    ProvisionMethod,
+    Relationship,
+    Report,
+    ReportRevision,
+    ReportTransition,
+    TechnologyScope,
+    TransactionType,
+)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """The report as api.md gives it; writes are parsed here and validated by the services."""
+
+    technology = serializers.CharField(
+        source="technology.code", required=False, allow_null=True, allow_blank=True
+    )
+    technology_name_ja = serializers.CharField(source="technology.name_ja", read_only=True)
+    technology_name_en = serializers.CharField(source="technology.name_en", read_only=True)
+    technology_scope = serializers.ChoiceField(
+        choices=TechnologyScope.choices, required=False, allow_blank=True
+    )
+    transaction_type = serializers.ChoiceField(
+        choices=TransactionType.choices, required=False, allow_blank=True
+    )
+    counterparty_country = serializers.CharField(
+        source="counterparty_country_id",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=2,
+    )
+    counterparty_relationship = serializers.ChoiceField(
+        choices=Relationship.choices, required=False, allow_blank=True
+    )
+    ownership_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+    )
+    provision_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProvisionMethod.choices), required=False
+    )
+    technology_summary = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    assigned_officer = serializers.CharField(
+        source="assigned_officer.username", read_only=True, allow_null=True
+    )
+    organisation = serializers.CharField(source="organisation.name_ja", read_only=True)
+    responsible_division = serializers.CharField(
+        source="responsible_division.code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "revision",
+            "organisation",
+            "technology",
+            "technology_name_ja",
+            "technology_name_en",
+            "technology_scope",
+            "technology_summary",
+            "transaction_type",
+            "counterparty_name",
+            "counterparty_country",
+            "counterparty_address",
+            "counterparty_relationship",
+            "ownership_percent",
+            "planned_contract_date",
+            "provision_methods",
+            "management_measures",
+            "contact_name",
+            "contact_department",
+            "contact_phone",
+            "contact_email",
+            "declaration",
+            "received_at",
+            "decision_due_at",
+            "late",
+            "late_reason",
+            "assigned_officer",
+            "responsible_division",
+            "withdrawal_reason",
+            "outcome_summary",
+            "agreed_measures",
+            "not_subject_rule",
+            "not_subject_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "reference",
+            "status",
+            "revision",
+            "received_at",
+            "decision_due_at",
+            "late",
+            "withdrawal_reason",
+            "outcome_summary",
+            "agreed_measures",
+            "not_subject_rule",
+            "not_subject_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_service_data(self) -> dict:
+        """The validated input flattened to the services' field names."""
+        data = dict(self.validated_data)
+        if "technology" in data:
+            data["technology"] = (data.pop("technology") or {}).get("code")
+        if "counterparty_country_id" in data:
+            data["counterparty_country"] = data.pop("counterparty_country_id")
+        return data
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_name")
+
+    class Meta:
+        model = ReportTransition
+        fields = ["transition", "from_status", "to_status", "actor", "at", "reason", "details"]
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username")
+
+    class Meta:
+        model = ReportRevision
+        fields = ["number", "content", "note", "created_by", "created_at"]

@@ -1,0 +1,325 @@
+from __future__ import annotations
+
+import importlib
+import itertools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal import roles
+from portal.errors import InvalidTransition
+
+from . import clock, selectors, services
+from .forms import AmendmentForm, ExtendDeadlineForm, ReportForm, ScreeningForm, WithdrawForm
+from .models import Report, Status
+from .pdf import report_pdf
+from .screening import Answers, screen
+
+
+def _put_errors(form, errors: dict) -> None:
+    for field, msgs in errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@roles.role_required(lambda u: roles.is_exporter(u) or roles.is_meti_staff(u))
+def screening(request: HttpRequest) -> HttpResponse:
+    result = None
+    start_url = None
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        result = screen(Answers(**d))
+        if result.report_required and roles.is_exporter(request.user):
+            start_url = "?".join(
+                [
+                    "/reports/new/",
+                    urlencode(
+                        {
+                            "technology": d["technology"] or "",
+                            "transaction_type": d["transaction_type"],
+                            "counterparty_country": d["destination_country"],
+                            "planned_contract_date": d["planned_contract_date"].isoformat(),
+                        }
+                    ),
+                ]
+            )
+    return render(
+        request, "reports/screening.html", {"form": form, "result": result, "start_url": start_url}
+    )
+
+
+def _unread_counts(user, report_ids) -> dict:
+    try:
+        dialogue_selectors = importlib.import_module("dialogue.selectors")
+        return dialogue_selectors.unread_message_counts(user, report_ids)
+    except (ImportError, AttributeError):
+        return {}
+
+
+@roles.exporter_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_visible_to(request.user).order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    unread = _unread_counts(request.user, [r.pk for r in page])
+    now = timezone.now()
+    rows = [
+        {
+            "report": r,
+            "unread": unread.get(r.pk, 0),
+            "days_remaining": clock.days_remaining(r.decision_due_at, now) if r.is_open else None,
+        }
+        for r in page
+    ]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"page": page, "rows": rows, "statuses": Status.choices, "status": status},
+    )
+
+
+def _report_form_page(request, form, report=None, *, title):
+    return render(
+        request, "reports/form.html", {"form": form, "report": report, "page_title": title}
+    )
+
+
+@roles.exporter_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        initial = {
+            k: v
+            for k, v in request.GET.items()
+            if k
+            in ("technology", "transaction_type", "counterparty_country", "planned_contract_date")
+        }
+        initial.setdefault("contact_name", request.user.display_name)
+        initial.setdefault("contact_email", request.user.email)
+        form = ReportForm(initial=initial)
+        return _report_form_page(request, form, title=_("New prior report"))
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _report_form_page(request, form, title=_("New prior report"))
+    try:
+        report = services.report_create(actor=request.user, data=form.service_data())
+    except ValidationError as exc:
+        _put_errors(form, exc.message_dict)
+        return _report_form_page(request, form, title=_("New prior report"))
+    return _after_save(request, report, form)
+
+
+def _after_save(request, report: Report, form) -> HttpResponse:
+    if "submit" not in request.POST:
+        messages.success(request, _("The draft was saved."))
+        return redirect("reports:edit", report.pk)
+    try:
+        report = services.report_submit(actor=request.user, report_id=report.pk)
+    except ValidationError as exc:
+        _put_errors(form, exc.message_dict)
+        messages.error(
+            request, _("The draft was saved, but it cannot be submitted yet. See below.")
+        )
+        return _report_form_page(request, form, report, title=_("Edit draft"))
+    except InvalidTransition as exc:
+        messages.error(request, str(exc.message))
+        return redirect("reports:detail", report.pk)
+    messages.success(
+        request,
+        _("Report %(reference)s was submitted. METI decides by %(day)s.")
+        % {"reference": report.reference, "day": clock.last_day_of(report.decision_due_at)},
+    )
+    return redirect("reports:detail", report.pk)
+
+
+def _initial_from(report: Report) -> dict:
+    data = services.report_content(report)
+    data["declaration"] = report.declaration
+    return data
+
+
+@roles.exporter_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    if report.status != Status.DRAFT:
+        messages.info(request, _("This report was submitted; file an amendment to change it."))
+        return redirect("reports:detail", report.pk)
+    current = report.technology.code if report.technology else None
+    if request.method == "GET":
+        form = ReportForm(initial=_initial_from(report), current_technology=current)
+        return _report_form_page(request, form, report, title=_("Edit draft"))
+    form = ReportForm(request.POST, current_technology=current)
+    if not form.is_valid():
+        return _report_form_page(request, form, report, title=_("Edit draft"))
+    try:
+        report = services.report_update_draft(
+            actor=request.user, report_id=report.pk, data=form.service_data()
+        )
+    except ValidationError as exc:
+        _put_errors(form, exc.message_dict)
+        return _report_form_page(request, form, report, title=_("Edit draft"))
+    except InvalidTransition as exc:
+        messages.error(request, str(exc.message))
+        return redirect("reports:detail", report.pk)
+    return _after_save(request, report, form)
+
+
+def _panels(request, report) -> dict:
+    context: dict = {"panels": []}
+    for app in ("dialogue", "informs"):
+        try:
+            views = importlib.import_module(f"{app}.views")
+        except ImportError:
+            continue
+        panel = getattr(views, "panel_context", None)
+        if panel is not None:
+            context.update(panel(request, report))
+            context["panels"].append(f"{app}/_panel.html")
+    return context
+
+
+def _revision_changes(report: Report) -> list[dict]:
+    """What each amendment changed, revision by revision, for officers and the exporter."""
+    revisions = list(report.revisions.select_related("created_by"))
+    labels = {name: field.label for name, field in ReportForm.base_fields.items()}
+    out = []
+    for previous, current in itertools.pairwise(revisions):
+        changed = [
+            {
+                "field": labels.get(key, key),
+                "old": previous.content.get(key),
+                "new": current.content.get(key),
+            }
+            for key in current.content
+            if previous.content.get(key) != current.content.get(key)
+        ]
+        out.append({"revision": current, "changes": changed})
+    return out
+
+
+@roles.role_required(lambda u: roles.is_exporter(u) or roles.is_meti_staff(u))
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    user = request.user
+    now = timezone.now()
+    context = {
+        "report": report,
+        "transitions": report.transitions.select_related("actor"),
+        "extensions": report.extensions.select_related("actor"),
+        "amendments": _revision_changes(report),
+        "days_remaining": clock.days_remaining(report.decision_due_at, now)
+        if report.is_open
+        else None,
+        "last_day": clock.last_day_of(report.decision_due_at) if report.decision_due_at else None,
+        "is_reporter": roles.is_member_of_organisation(user, report.organisation_id),
+        "is_division_supervisor": roles.is_supervisor_of_division(
+            user, report.responsible_division_id
+        ),
+        "can_amend": report.status in (Status.SUBMITTED, Status.UNDER_DIALOGUE),
+        "can_withdraw": report.status in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_DIALOGUE),
+        "can_extend": report.is_open and report.decision_due_at and now < report.decision_due_at,
+        "extend_form": ExtendDeadlineForm(),
+    }
+    context.update(_panels(request, report))
+    return render(request, "reports/detail.html", context)
+
+
+@roles.exporter_required
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    current = report.technology.code if report.technology else None
+    title = _("Amend %(reference)s") % {"reference": report.reference}
+    if request.method == "GET":
+        form = AmendmentForm(initial=_initial_from(report), current_technology=current)
+        return _report_form_page(request, form, report, title=title)
+    form = AmendmentForm(request.POST, current_technology=current)
+    if form.is_valid():
+        data = form.service_data()
+        try:
+            services.report_amend(
+                actor=request.user, report_id=report.pk, data=data, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _put_errors(form, exc.message_dict)
+        except InvalidTransition as exc:
+            messages.error(request, str(exc.message))
+            return redirect("reports:detail", report.pk)
+        else:
+            messages.success(request, _("The amendment was filed."))
+            return redirect("reports:detail", report.pk)
+    return _report_form_page(request, form, report, title=title)
+
+
+@roles.exporter_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_withdraw(
+                actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _put_errors(form, exc.message_dict)
+        except InvalidTransition as exc:
+            messages.error(request, str(exc.message))
+            return redirect("reports:detail", report.pk)
+        else:
+            messages.success(request, _("The report was withdrawn."))
+            return redirect("reports:detail", report.pk)
+    return render(request, "reports/withdraw.html", {"form": form, "report": report})
+
+
+@roles.supervisor_required
+@require_http_methods(["GET", "POST"])
+def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    form = ExtendDeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_extend_deadline(
+                actor=request.user,
+                report_id=report.pk,
+                new_last_day=form.cleaned_data["new_due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _put_errors(
+                form,
+                {
+                    ("new_due_date" if k == "new_due_date" else k): v
+                    for k, v in exc.message_dict.items()
+                },
+            )
+        except InvalidTransition as exc:
+            messages.error(request, str(exc.message))
+            return redirect("reports:detail", report.pk)
+        else:
+            messages.success(request, _("The deadline was extended."))
+            return redirect("reports:detail", report.pk)
+    return render(request, "reports/extend.html", {"form": form, "report": report})
+
+
+@roles.role_required(lambda u: roles.is_exporter(u) or roles.is_meti_staff(u))
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_user(request.user, pk)
+    if report.status == Status.DRAFT:
+        messages.info(request, _("The PDF exists once the report is submitted."))
+        return redirect("reports:edit", report.pk)
+    content = report_pdf(report, translation.get_language() or "ja")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.reference}.pdf"'
+    return response
