@@ -12,9 +12,10 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-_folder = app.conf.broker_transport_options.get("data_folder_in")
-if _folder:
-    Path(_folder).mkdir(parents=True, exist_ok=True)
+for _option in ("data_folder_in", "control_folder"):
+    _folder = app.conf.broker_transport_options.get(_option)
+    if _folder:
+        Path(_folder).mkdir(parents=True, exist_ok=True)
 
 app.conf.beat_schedule = {
     # The 30-day decision clock (domain.md): reminders 7/3/1 days before the deadline and the
