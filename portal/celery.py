@@ -17,12 +17,15 @@ for _option in ("data_folder_in", "control_folder"):
     if _folder:
         Path(_folder).mkdir(parents=True, exist_ok=True)
 
+# Tests and local trials may run the sweep more often (seconds); production keeps */15.
+_sweep_seconds = os.environ.get("PORTAL_SWEEP_SECONDS")
+
 app.conf.beat_schedule = {
     # The 30-day decision clock (domain.md): reminders 7/3/1 days before the deadline and the
     # lapse at the deadline. Every 15 minutes, so a lapse happens at most 15 minutes late;
     # the sweep is idempotent and catches up after downtime.
     "sweep-decision-deadlines": {
         "task": "reports.tasks.sweep_deadlines",
-        "schedule": crontab(minute="*/15"),
+        "schedule": float(_sweep_seconds) if _sweep_seconds else crontab(minute="*/15"),
     },
 }

@@ -52,7 +52,7 @@ def notify(
 
     `title` and `body` are lazy translatable strings, stored in Japanese and English.
     """
-    from .tasks import send_notification_email
+    from .tasks import send_notification_emails
 
     title_ja, title_en = _in_both_languages(title)
     body_ja, body_en = _in_both_languages(body)
@@ -74,10 +74,10 @@ def notify(
             )
         )
     Notification.objects.bulk_create(created)
-    for notification in created:
-        transaction.on_commit(
-            partial(send_notification_email.delay, str(notification.pk)), robust=True
-        )
+    if created:
+        # One broker message per call, sent only after the caller's transaction commits.
+        ids = [str(n.pk) for n in created]
+        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
     return created
 
 

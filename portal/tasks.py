@@ -26,3 +26,9 @@ def send_notification_email(notification_id: str) -> bool:
         recipient_list=[n.recipient.email],
     )
     return True
+
+
+@shared_task(ignore_result=True)
+def send_notification_emails(notification_ids: list[str]) -> int:
+    """E-mail a batch of notifications, each at most once."""
+    return sum(bool(send_notification_email(pk)) for pk in notification_ids)

@@ -22,6 +22,7 @@ from portal.services import audit_record, notify, sequence_next
 
 from . import clock
 from .models import (
+    OPEN_STATUSES,
     DeadlineExtension,
     ProvisionMethod,
     Relationship,
@@ -534,43 +535,49 @@ def report_extend_deadline(
     return report
 
 
+def _lapse_locked(report: Report, now: datetime.datetime) -> Report:
+    """Lapse a report already locked by the caller; notify the exporter and METI side."""
+    from portal.selectors import division_officers, division_supervisors
+
+    report = apply_transition(
+        report_id=report.pk, actor=None, name="lapse", changes={"closed_at": now}
+    )
+    url = _report_url(report)
+    notify(
+        recipients=organisation_members(report.organisation_id),
+        verb="report.lapsed",
+        title=_("%(reference)s: no inform was issued in time") % {"reference": report.reference},
+        body=_(
+            "METI did not issue an inform within the decision period. Your reporting "
+            "obligation for this transaction is met and the contract may proceed."
+        ),
+        url=url,
+    )
+    staff = list(division_supervisors(report.responsible_division_id))
+    if report.assigned_officer_id:
+        staff.append(report.assigned_officer)
+    else:
+        staff.extend(division_officers(report.responsible_division_id))
+    notify(
+        recipients=staff,
+        verb="report.lapsed",
+        title=_("%(reference)s lapsed at its deadline") % {"reference": report.reference},
+        body=_("No decision was recorded before the deadline; the report is now closed."),
+        url=url,
+    )
+    return report
+
+
 def report_lapse(*, report_id: int, now: datetime.datetime) -> Report | None:
     """The clock closes one open report whose deadline has passed (actor `system`).
 
     Returns None when someone decided first or the deadline moved: the row is re-read under
     lock, so a lapse racing an officer's or supervisor's action gives exactly one outcome.
     """
-    from portal.selectors import division_supervisors
-
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if report.status not in (Status.SUBMITTED, Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED):
+        if report.status not in OPEN_STATUSES:
             return None
         if report.decision_due_at is None or report.decision_due_at > now:
             return None
-        report = apply_transition(
-            report_id=report.pk, actor=None, name="lapse", changes={"closed_at": now}
-        )
-        url = _report_url(report)
-        notify(
-            recipients=organisation_members(report.organisation_id),
-            verb="report.lapsed",
-            title=_("%(reference)s: no inform was issued in time")
-            % {"reference": report.reference},
-            body=_(
-                "METI did not issue an inform within the decision period. Your reporting "
-                "obligation for this transaction is met and the contract may proceed."
-            ),
-            url=url,
-        )
-        staff = list(division_supervisors(report.responsible_division_id))
-        if report.assigned_officer_id:
-            staff.append(report.assigned_officer)
-        notify(
-            recipients=staff,
-            verb="report.lapsed",
-            title=_("%(reference)s lapsed at its deadline") % {"reference": report.reference},
-            body=_("No decision was recorded before the deadline; the report is now closed."),
-            url=url,
-        )
-        return report
+        return _lapse_locked(report, now)
