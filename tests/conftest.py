@@ -1,7 +1,10 @@
 import pytest
+from celery.signals import task_postrun
+from django.db import close_old_connections, connections
 from rest_framework.test import APIClient
 
 from catalog.loading import load_catalog
+from portal.celery import app as celery_app
 from portal.models import Division
 
 from . import factories
@@ -33,3 +36,20 @@ def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
+
+
+@pytest.fixture
+def real_broker(settings):
+    """The Celery app publishing to the real broker (not eager), for tests with a worker."""
+    celery_app.conf.task_always_eager = False
+    task_postrun.connect(_close_connections)
+    try:
+        yield celery_app
+    finally:
+        task_postrun.disconnect(_close_connections)
+        celery_app.conf.task_always_eager = True
+        close_old_connections()

@@ -4,29 +4,11 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 
-from portal.celery import app
 from portal.models import Notification
 from portal.services import notify
 from tests import factories
-
-
-def _close_connections(**kwargs):
-    connections.close_all()
-
-
-@pytest.fixture
-def real_broker(settings):
-    app.conf.task_always_eager = False
-    task_postrun.connect(_close_connections)
-    try:
-        yield app
-    finally:
-        task_postrun.disconnect(_close_connections)
-        app.conf.task_always_eager = True
-        close_old_connections()
 
 
 @pytest.mark.django_db(transaction=True)

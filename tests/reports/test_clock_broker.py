@@ -16,7 +16,6 @@ from celery.schedules import crontab
 from portal.celery import app
 from reports.models import Report, Status
 from tests import factories
-from tests.portal.test_celery_worker import real_broker  # noqa: F401 - fixture
 
 from .helpers import submitted_report
 
@@ -34,7 +33,7 @@ def test_beat_schedule_holds_the_sweep_every_15_minutes():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_beat_and_worker_lapse_a_due_report(real_broker, catalog, tmp_path):  # noqa: F811
+def test_beat_and_worker_lapse_a_due_report(real_broker, catalog, tmp_path):
     exporter = factories.ExporterFactory()
     with time_machine.travel(datetime.datetime(2025, 3, 3, 10, 0, tzinfo=datetime.UTC), tick=False):
         report = submitted_report(exporter, planned_contract_date=datetime.date(2025, 6, 1))
