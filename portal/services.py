@@ -15,11 +15,10 @@ from .request_context import current_request_id
 SYSTEM_ACTOR = "system"
 
 
-def audit_record(
-    *, actor: User | None, verb: str, target: models.Model | None, payload: dict | None = None
+def _audit_row(
+    actor: User | None, verb: str, target: models.Model | None, payload: dict | None
 ) -> AuditRecord:
-    """Append one row to the audit trail; actor None means the scheduled clock (`system`)."""
-    return AuditRecord.objects.create(
+    return AuditRecord(
         actor=actor,
         actor_label=actor.username if actor is not None else SYSTEM_ACTOR,
         verb=verb,
@@ -31,12 +30,82 @@ def audit_record(
     )
 
 
+def audit_record(
+    *, actor: User | None, verb: str, target: models.Model | None, payload: dict | None = None
+) -> AuditRecord:
+    """Append one row to the audit trail; actor None means the scheduled clock (`system`)."""
+    row = _audit_row(actor, verb, target, payload)
+    row.save()
+    return row
+
+
+def audit_record_many(
+    *, actor: User | None, verb: str, entries: Iterable[tuple[models.Model, dict]]
+) -> list[AuditRecord]:
+    """The same rows as audit_record, one per (target, payload), in one insert (batch jobs)."""
+    return AuditRecord.objects.bulk_create(
+        [_audit_row(actor, verb, target, payload) for target, payload in entries]
+    )
+
+
 def _in_both_languages(text: Any) -> tuple[str, str]:
     with translation.override("ja"):
         ja = str(text)
     with translation.override("en"):
         en = str(text)
     return ja, en
+
+
+def _notification_rows(
+    recipients: Iterable[User], verb: str, title: Any, body: Any, url: str, exclude: User | None
+) -> list[Notification]:
+    title_ja, title_en = _in_both_languages(title)
+    body_ja, body_en = _in_both_languages(body)
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user.pk in seen or not user.is_active or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                recipient=user,
+                verb=verb,
+                title_ja=title_ja[:300],
+                title_en=title_en[:300],
+                body_ja=body_ja,
+                body_en=body_en,
+                url=url,
+            )
+        )
+    return rows
+
+
+def notify_many(messages: Iterable[dict[str, Any]]) -> list[Notification]:
+    """Create in-app notifications and queue their e-mails, sent only if the caller commits.
+
+    Each message is notify()'s keyword arguments. `title` and `body` are lazy translatable
+    strings, stored in Japanese and English. All rows go in one insert and one broker message.
+    """
+    from .tasks import send_notification_emails
+
+    rows = [
+        row
+        for m in messages
+        for row in _notification_rows(
+            m["recipients"],
+            m["verb"],
+            m["title"],
+            m.get("body", ""),
+            m.get("url", ""),
+            m.get("exclude"),
+        )
+    ]
+    Notification.objects.bulk_create(rows)
+    if rows:
+        ids = [str(n.pk) for n in rows]
+        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
+    return rows
 
 
 def notify(
@@ -48,37 +117,19 @@ def notify(
     url: str = "",
     exclude: User | None = None,
 ) -> list[Notification]:
-    """Create in-app notifications and queue one e-mail each, sent only if the caller commits.
-
-    `title` and `body` are lazy translatable strings, stored in Japanese and English.
-    """
-    from .tasks import send_notification_emails
-
-    title_ja, title_en = _in_both_languages(title)
-    body_ja, body_en = _in_both_languages(body)
-    seen: set[int] = set()
-    created = []
-    for user in recipients:
-        if user.pk in seen or not user.is_active or (exclude is not None and user.pk == exclude.pk):
-            continue
-        seen.add(user.pk)
-        created.append(
-            Notification(
-                recipient=user,
-                verb=verb,
-                title_ja=title_ja[:300],
-                title_en=title_en[:300],
-                body_ja=body_ja,
-                body_en=body_en,
-                url=url,
-            )
-        )
-    Notification.objects.bulk_create(created)
-    if created:
-        # One broker message per call, sent only after the caller's transaction commits.
-        ids = [str(n.pk) for n in created]
-        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
-    return created
+    """Notify these users in the app and by e-mail once the caller's transaction commits."""
+    return notify_many(
+        [
+            {
+                "recipients": recipients,
+                "verb": verb,
+                "title": title,
+                "body": body,
+                "url": url,
+                "exclude": exclude,
+            }
+        ]
+    )
 
 
 def notification_mark_read(*, user: User, notification_ids: Iterable[str] | None = None) -> int:

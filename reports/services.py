@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
@@ -535,37 +535,104 @@ def report_extend_deadline(
     return report
 
 
-def _lapse_locked(report: Report, now: datetime.datetime) -> Report:
-    """Lapse a report already locked by the caller; notify the exporter and METI side."""
-    from portal.selectors import division_officers, division_supervisors
+def lapse_locked_reports(reports: list[Report], now: datetime.datetime) -> list[Report]:
+    """Lapse open reports whose rows the caller holds locked (the clock, actor `system`).
 
-    report = apply_transition(
-        report_id=report.pk, actor=None, name="lapse", changes={"closed_at": now}
+    Runs the `lapse` transition of the state machine on each, then writes the batch with a
+    few set-based queries (history, audit, notifications) so that a sweep's cost follows the
+    number of reports due. Reports no longer open are left alone.
+    """
+    from portal.models import Role
+    from portal.models import User as UserModel
+    from portal.services import audit_record_many, notify_many
+
+    lapsed: list[Report] = []
+    history: list[ReportTransition] = []
+    for report in reports:
+        if not (can_proceed(report.lapse) and has_transition_perm(report.lapse, None)):
+            continue
+        from_status = report.status
+        report.lapse()
+        report.closed_at = now
+        report.updated_at = now
+        lapsed.append(report)
+        history.append(
+            ReportTransition(
+                report=report,
+                transition="lapse",
+                from_status=from_status,
+                to_status=report.status,
+                actor=None,
+            )
+        )
+    if not lapsed:
+        return lapsed
+    Report.objects.bulk_update(lapsed, ["status", "closed_at", "updated_at"])
+    ReportTransition.objects.bulk_create(history)
+    audit_record_many(
+        actor=None,
+        verb="report.lapse",
+        entries=[
+            (r, {"from": h.from_status, "to": r.status})
+            for r, h in zip(lapsed, history, strict=True)
+        ],
     )
-    url = _report_url(report)
-    notify(
-        recipients=organisation_members(report.organisation_id),
-        verb="report.lapsed",
-        title=_("%(reference)s: no inform was issued in time") % {"reference": report.reference},
-        body=_(
-            "METI did not issue an inform within the decision period. Your reporting "
-            "obligation for this transaction is met and the contract may proceed."
-        ),
-        url=url,
+    # Everyone to tell, fetched once for the whole batch.
+    people = UserModel.objects.filter(is_active=True).filter(
+        models.Q(role=Role.EXPORTER, organisation_id__in={r.organisation_id for r in lapsed})
+        | models.Q(
+            role__in=[Role.OFFICER, Role.SUPERVISOR],
+            division_id__in={r.responsible_division_id for r in lapsed},
+        )
     )
-    staff = list(division_supervisors(report.responsible_division_id))
-    if report.assigned_officer_id:
-        staff.append(report.assigned_officer)
-    else:
-        staff.extend(division_officers(report.responsible_division_id))
-    notify(
-        recipients=staff,
-        verb="report.lapsed",
-        title=_("%(reference)s lapsed at its deadline") % {"reference": report.reference},
-        body=_("No decision was recorded before the deadline; the report is now closed."),
-        url=url,
-    )
-    return report
+    members: dict[int, list] = {}
+    supervisors: dict[int, list] = {}
+    officers: dict[int, list] = {}
+    by_id = {}
+    for person in people:
+        by_id[person.pk] = person
+        if person.role == Role.EXPORTER:
+            members.setdefault(person.organisation_id, []).append(person)
+        elif person.role == Role.SUPERVISOR:
+            supervisors.setdefault(person.division_id, []).append(person)
+        else:
+            officers.setdefault(person.division_id, []).append(person)
+    messages = []
+    for report in lapsed:
+        url = _report_url(report)
+        messages.append(
+            {
+                "recipients": members.get(report.organisation_id, []),
+                "verb": "report.lapsed",
+                "title": _("%(reference)s: no inform was issued in time")
+                % {"reference": report.reference},
+                "body": _(
+                    "METI did not issue an inform within the decision period. Your reporting "
+                    "obligation for this transaction is met and the contract may proceed."
+                ),
+                "url": url,
+            }
+        )
+        division = report.responsible_division_id
+        staff = list(supervisors.get(division, []))
+        if report.assigned_officer_id in by_id:
+            staff.append(by_id[report.assigned_officer_id])
+        else:
+            staff.extend(officers.get(division, []))
+        messages.append(
+            {
+                "recipients": staff,
+                "verb": "report.lapsed",
+                "title": _("%(reference)s lapsed at its deadline")
+                % {"reference": report.reference},
+                "body": _(
+                    "No decision was recorded before the deadline; the report is now closed."
+                ),
+                "url": url,
+            }
+        )
+    notify_many(messages)
+    return lapsed
 
 
 def report_lapse(*, report_id: int, now: datetime.datetime) -> Report | None:
@@ -580,4 +647,5 @@ def report_lapse(*, report_id: int, now: datetime.datetime) -> Report | None:
             return None
         if report.decision_due_at is None or report.decision_due_at > now:
             return None
-        return _lapse_locked(report, now)
+        lapsed = lapse_locked_reports([report], now)
+        return lapsed[0] if lapsed else None

@@ -17,17 +17,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from portal.selectors import division_officers, division_supervisors
-from portal.services import notify
+from portal.models import Role, User
+from portal.services import notify_many
 
 from . import clock
 from .models import OPEN_STATUSES, ReminderSent, Report
-from .services import _lapse_locked, _report_url
+from .services import _report_url, lapse_locked_reports
 
-BATCH_SIZE = 200
+BATCH_SIZE = 250
 
 
 @dataclass
@@ -37,86 +37,120 @@ class SweepResult:
 
 
 def lapse_due_reports(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) -> int:
-    """Lapse every open report whose deadline is at or before `now`; returns how many."""
+    """Lapse every open report whose deadline is at or before `now`; returns how many.
+
+    Rows locked by someone else (an officer deciding right now, or a concurrent sweep) are
+    skipped; whoever holds them decides, or the next sweep lapses them.
+    """
     lapsed = 0
     while True:
         with transaction.atomic():
             batch = list(
-                Report.objects.select_for_update(skip_locked=True)
+                Report.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status__in=OPEN_STATUSES, decision_due_at__lte=now)
                 .order_by("decision_due_at", "id")[:batch_size]
             )
-            for report in batch:
-                _lapse_locked(report, now)
-        lapsed += len(batch)
+            lapsed += len(lapse_locked_reports(batch, now))
         if len(batch) < batch_size:
             return lapsed
 
 
-def _reminder_recipients(report: Report) -> list:
-    people = list(division_supervisors(report.responsible_division_id))
-    if report.assigned_officer_id:
-        people.append(report.assigned_officer)
-    else:
-        people.extend(division_officers(report.responsible_division_id))
-    return people
+def _staff_by_division(division_ids: set[int]) -> tuple[dict, dict, dict]:
+    supervisors: dict[int, list[User]] = {}
+    officers: dict[int, list[User]] = {}
+    by_id: dict[int, User] = {}
+    staff = User.objects.filter(
+        is_active=True, role__in=[Role.OFFICER, Role.SUPERVISOR], division_id__in=division_ids
+    )
+    for person in staff:
+        by_id[person.pk] = person
+        target = supervisors if person.role == Role.SUPERVISOR else officers
+        target.setdefault(person.division_id, []).append(person)
+    return supervisors, officers, by_id
 
 
-def send_due_reminders(*, now: datetime.datetime) -> int:
+def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) -> int:
     """Send the 7/3/1-day reminders whose moment has come; returns how many were sent.
 
-    When several moments have passed (a report filed close to its deadline, or the sweep
-    was down), only the most urgent is sent and the earlier ones are recorded as covered.
+    Reminders go to the assigned officer (or, if none, the division's officers) and the
+    division's supervisors. When several moments have passed (a report filed close to its
+    deadline, or the sweep was down), only the most urgent is sent and the earlier ones are
+    recorded as covered.
     """
     days = sorted(settings.REMINDER_DAYS_BEFORE)
     horizon = now + datetime.timedelta(days=max(days))
-    candidates = (
-        Report.objects.filter(
-            status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
-        )
-        .select_related("assigned_officer", "organisation")
-        .prefetch_related("reminders")
-        .order_by("decision_due_at", "id")
-    )
     sent = 0
-    for report in candidates.iterator(chunk_size=500):
-        due = report.decision_due_at
-        recorded = {r.days_before for r in report.reminders.all() if r.due_at == due}
-        moments = [d for d in days if due - datetime.timedelta(days=d) <= now]
-        pending = [d for d in moments if d not in recorded]
-        if not pending or min(moments) in recorded:
-            continue
-        try:
-            with transaction.atomic():
-                locked = Report.objects.select_for_update().get(pk=report.pk)
-                if locked.status not in OPEN_STATUSES or locked.decision_due_at != due:
+    after: tuple[datetime.datetime, int] | None = None
+    while True:
+        with transaction.atomic():
+            qs = Report.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
+            )
+            if after is not None:
+                qs = qs.filter(
+                    models.Q(decision_due_at__gt=after[0])
+                    | models.Q(decision_due_at=after[0], id__gt=after[1])
+                )
+            batch = list(
+                qs.select_related("organisation").order_by("decision_due_at", "id")[:batch_size]
+            )
+            if not batch:
+                return sent
+            after = (batch[-1].decision_due_at, batch[-1].pk)
+            # Read under the lock: a sweep that committed before us is seen here.
+            recorded = set(
+                ReminderSent.objects.filter(report__in=batch).values_list(
+                    "report_id", "days_before", "due_at"
+                )
+            )
+            new_rows: list[ReminderSent] = []
+            to_send: list[tuple[Report, int]] = []
+            for report in batch:
+                due = report.decision_due_at
+                moments = [d for d in days if due - datetime.timedelta(days=d) <= now]
+                if not moments or (report.pk, moments[0], due) in recorded:
                     continue
-                # The unique constraint makes a concurrent sweep fail here instead of
-                # sending the same reminder twice.
-                ReminderSent.objects.bulk_create(
-                    [ReminderSent(report=locked, days_before=d, due_at=due) for d in pending]
+                pending = [d for d in moments if (report.pk, d, due) not in recorded]
+                new_rows += [
+                    ReminderSent(report=report, days_before=d, due_at=due) for d in pending
+                ]
+                to_send.append((report, moments[0]))
+            if to_send:
+                # The unique constraint is the last guard against a reminder sent twice.
+                ReminderSent.objects.bulk_create(new_rows)
+                supervisors, officers, by_id = _staff_by_division(
+                    {r.responsible_division_id for r, _d in to_send}
                 )
-                urgent = min(pending)
-                notify(
-                    recipients=_reminder_recipients(report),
-                    verb=f"report.reminder_{urgent}d",
-                    title=_("%(reference)s: decision due in %(days)s days")
-                    % {"reference": report.reference, "days": urgent},
-                    body=_(
-                        "The decision on %(reference)s (%(org)s) is due by the end of %(day)s "
-                        "(JST). Without a decision it lapses at the deadline."
+                messages = []
+                for report, urgent in to_send:
+                    division = report.responsible_division_id
+                    people = list(supervisors.get(division, []))
+                    if report.assigned_officer_id in by_id:
+                        people.append(by_id[report.assigned_officer_id])
+                    else:
+                        people.extend(officers.get(division, []))
+                    messages.append(
+                        {
+                            "recipients": people,
+                            "verb": f"report.reminder_{urgent}d",
+                            "title": _("%(reference)s: decision due in %(days)s days")
+                            % {"reference": report.reference, "days": urgent},
+                            "body": _(
+                                "The decision on %(reference)s (%(org)s) is due by the end of "
+                                "%(day)s (JST). Without a decision it lapses at the deadline."
+                            )
+                            % {
+                                "reference": report.reference,
+                                "org": report.organisation.name_ja,
+                                "day": clock.last_day_of(report.decision_due_at).isoformat(),
+                            },
+                            "url": _report_url(report),
+                        }
                     )
-                    % {
-                        "reference": report.reference,
-                        "org": report.organisation.name_ja,
-                        "day": clock.last_day_of(due).isoformat(),
-                    },
-                    url=_report_url(report),
-                )
-        except IntegrityError:
-            continue
-        sent += 1
-    return sent
+                notify_many(messages)
+                sent += len(to_send)
+        if len(batch) < batch_size:
+            return sent
 
 
 def deadlines_sweep(*, now: datetime.datetime) -> SweepResult:
