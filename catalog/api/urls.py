@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("technologies/", views.TechnologyListView.as_view(), name="api-technologies"),
+]

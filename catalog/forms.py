@@ -1,0 +1,85 @@
+"""Administrator forms; they only parse input, the rules live in catalog.services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Technology
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def _model_field(name: str, **kwargs: Any) -> forms.Field:
+    model_field = cast(models.Field, Technology._meta.get_field(name))
+    field = model_field.formfield(**kwargs)
+    assert field is not None
+    return field
+
+
+class TechnologyEditForm(forms.Form):
+    """Code, names, scope, category, division, notice and first day of one version."""
+
+    code = _model_field(
+        "code",
+        help_text=_("Lower-case letters, digits and underscores, e.g. carbon_fiber."),
+    )
+    name_ja = _model_field("name_ja")
+    name_en = _model_field("name_en")
+    category = _model_field("category")
+    division = _model_field("division")
+    scope_ja = _model_field("scope_ja", widget=forms.Textarea(attrs={"rows": 3}))
+    scope_en = _model_field("scope_en", widget=forms.Textarea(attrs={"rows": 3}))
+    notice_reference = _model_field(
+        "notice_reference", help_text=_("The notice (告示) that designates the technology.")
+    )
+    effective_from = _model_field(
+        "effective_from",
+        widget=_date_widget(),
+        help_text=_("From this day on, screening and the report form offer the technology."),
+    )
+
+
+class TechnologyCreateForm(TechnologyEditForm):
+    effective_to = _model_field(
+        "effective_to",
+        widget=_date_widget(),
+        help_text=_("Leave empty unless the end of the period is already known."),
+    )
+
+
+class TechnologyVersionForm(TechnologyCreateForm):
+    """A new version keeps the code of the technology it follows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+
+class TechnologyRetireForm(forms.Form):
+    effective_to = forms.DateField(
+        label=_("Last day in force"),
+        widget=_date_widget(),
+        help_text=_(
+            "Today or a later date, and not before the planned contract date of any report "
+            "that uses the technology."
+        ),
+    )
+
+
+class CountrySearchForm(forms.Form):
+    q = forms.CharField(label=_("Code or name"), required=False, max_length=100)
+    exempt = forms.ChoiceField(
+        label=_("Prior reports"),
+        required=False,
+        choices=[
+            ("", _("All countries")),
+            ("yes", _("Exempt")),
+            ("no", _("Not exempt")),
+        ],
+    )

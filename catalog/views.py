@@ -1,0 +1,267 @@
+"""Catalog pages: the public list, and the administrators' technologies and countries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.roles import administrator_required
+
+from . import selectors, services
+from .forms import (
+    CountrySearchForm,
+    TechnologyCreateForm,
+    TechnologyEditForm,
+    TechnologyRetireForm,
+    TechnologyVersionForm,
+)
+from .models import Country, Technology
+
+STATUS_LABELS = {
+    "in_force": gettext_lazy("In force"),
+    "upcoming": gettext_lazy("Upcoming"),
+    "retired": gettext_lazy("Retired"),
+}
+VERB_LABELS = {
+    "technology.create": gettext_lazy("Added"),
+    "technology.add_version": gettext_lazy("New version added"),
+    "technology.update": gettext_lazy("Edited"),
+    "technology.retire": gettext_lazy("Retired"),
+}
+
+
+def _submit(form: Any, action: Any) -> Any:
+    """Run a service with the form's data; its ValidationError is shown next to the fields."""
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Open to everyone: what is in force today and what has been announced."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "catalog/public.html",
+        {
+            "today": today,
+            "in_force": selectors.technologies_in_force(today),
+            "upcoming": selectors.technologies_upcoming(today),
+        },
+    )
+
+
+@administrator_required
+def admin_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in STATUS_LABELS:
+        status = ""
+    technologies = selectors.technology_list(status=status)
+    for technology in technologies:
+        technology.status_label = STATUS_LABELS[technology.status]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "catalog/admin_list.html",
+        {
+            "technologies": technologies,
+            "status": status,
+            "statuses": STATUS_LABELS.items(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _initial(technology: Technology) -> dict[str, Any]:
+    values = {name: getattr(technology, name) for name in services.CREATE_FIELDS}
+    values["division"] = technology.division_id
+    return values
+
+
+@administrator_required
+def technology_add(request: HttpRequest) -> HttpResponse:
+    form = TechnologyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        technology = _submit(
+            form, lambda data: services.technology_create(actor=request.user, data=data)
+        )
+        if technology is not None:
+            messages.success(
+                request, _("The technology %(name)s was added.") % {"name": technology}
+            )
+            return redirect("catalog:admin_list")
+    return render(
+        request,
+        "catalog/technology_form.html",
+        {"form": form, "title": _("Add a technology"), "submit_label": _("Add")},
+    )
+
+
+@administrator_required
+def technology_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    technology = get_object_or_404(Technology, pk=pk)
+    form = TechnologyEditForm(request.POST or None, initial=_initial(technology))
+    if request.method == "POST" and form.is_valid():
+        updated = _submit(
+            form,
+            lambda data: services.technology_update(
+                actor=request.user, technology=technology, data=data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("The technology %(name)s was saved.") % {"name": updated})
+            return redirect("catalog:admin_list")
+    return render(
+        request,
+        "catalog/technology_form.html",
+        {
+            "form": form,
+            "technology": technology,
+            "title": _("Edit %(name)s") % {"name": technology},
+            "submit_label": _("Save"),
+        },
+    )
+
+
+@administrator_required
+def technology_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    technology = get_object_or_404(Technology, pk=pk)
+    initial = _initial(technology)
+    initial["effective_from"] = initial["effective_to"] = None
+    form = TechnologyVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = _submit(
+            form,
+            lambda data: services.technology_add_version(
+                actor=request.user, technology=technology, data=data
+            ),
+        )
+        if version is not None:
+            messages.success(
+                request,
+                _("A new version of %(name)s was added from %(day)s.")
+                % {"name": version, "day": version.effective_from.isoformat()},
+            )
+            return redirect("catalog:admin_list")
+    return render(
+        request,
+        "catalog/technology_form.html",
+        {
+            "form": form,
+            "technology": technology,
+            "title": _("New version of %(name)s") % {"name": technology},
+            "intro": _(
+                "A new version changes the names or scope from a date. Its period must not "
+                "overlap another version of the same code: retire the current version first."
+            ),
+            "submit_label": _("Add version"),
+        },
+    )
+
+
+@administrator_required
+def technology_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    technology = get_object_or_404(Technology, pk=pk)
+    form = TechnologyRetireForm(
+        request.POST or None, initial={"effective_to": technology.effective_to}
+    )
+    if request.method == "POST" and form.is_valid():
+        retired = _submit(
+            form,
+            lambda data: services.technology_retire(
+                actor=request.user, technology=technology, effective_to=data["effective_to"]
+            ),
+        )
+        if retired is not None:
+            messages.success(
+                request,
+                _("%(name)s is in force until %(day)s.")
+                % {"name": retired, "day": retired.effective_to.isoformat()},
+            )
+            return redirect("catalog:admin_list")
+    return render(
+        request,
+        "catalog/technology_retire.html",
+        {
+            "form": form,
+            "technology": technology,
+            "last_use": selectors.technology_last_use_date(technology),
+        },
+    )
+
+
+@administrator_required
+def technology_history(request: HttpRequest, pk: int) -> HttpResponse:
+    technology = get_object_or_404(Technology, pk=pk)
+    entries = []
+    for record in selectors.technology_history(technology):
+        before = record.payload.get("before", {}) or {}
+        after = record.payload.get("after", {}) or {}
+        fields = list(dict.fromkeys([*before, *after]))
+        entries.append(
+            {
+                "record": record,
+                "label": VERB_LABELS.get(record.verb, record.verb),
+                "changes": [(name, before.get(name), after.get(name)) for name in fields],
+            }
+        )
+    return render(
+        request,
+        "catalog/technology_history.html",
+        {
+            "technology": technology,
+            "entries": entries,
+            "versions": selectors.technology_versions(technology.code),
+        },
+    )
+
+
+@administrator_required
+def countries(request: HttpRequest) -> HttpResponse:
+    form = CountrySearchForm(request.GET or None)
+    query = exempt = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        exempt = form.cleaned_data["exempt"]
+    page = Paginator(selectors.country_search(query=query, exempt=exempt), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "catalog/countries.html",
+        {"form": form, "page": page, "next": request.get_full_path()},
+    )
+
+
+@require_POST
+@administrator_required
+def country_set_exempt(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_object_or_404(Country, pk=code.upper())
+    # The wanted value is sent, not "toggle", so a double submission changes nothing twice.
+    exempt = request.POST.get("exempt") == "1"
+    country = services.country_set_exempt(actor=request.user, country=country, exempt=exempt)
+    if country.prior_report_exempt:
+        message = _("%(country)s is now exempt from prior reports.")
+    else:
+        message = _("Transfers to %(country)s now need prior reports.")
+    messages.success(request, message % {"country": country})
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect(f"{reverse('catalog:countries')}?{urlencode({'q': country.code})}")
