@@ -148,6 +148,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Prior reports under FEFTA Art. 55-8, dialogue and informs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Reports and informs both have a `status` field with different codes.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "reports.models.Status",
+        "InformStatusEnum": "informs.models.InformStatus",
+    },
 }
 
 # --- Domain settings ----------------------------------------------------------------------

@@ -70,6 +70,8 @@ def test_submit_with_problems_keeps_typed_text_and_shows_errors_by_field(client,
     report = Report.objects.get()
     assert report.status == Status.DRAFT  # the draft was kept
     assert report.counterparty_name == "入力したテキスト"
+    # the corrected form posts to the saved draft, never creating a second one
+    assert f'action="/reports/{report.pk}/edit/"' in body
 
 
 def test_invalid_field_saves_nothing_but_keeps_input(client, exporter, catalog):
