@@ -102,7 +102,8 @@ def apply_transition(
     permission = _transition_permission(report, name)
     if permission is not None and not permission(report, actor):
         raise PermissionDenied(_("You may not do this on this report."))
-    if not can_proceed(method) or not has_transition_perm(method, actor):
+    allowed = has_transition_perm(method, actor)  # type: ignore[arg-type]
+    if not can_proceed(method) or not allowed:
         raise InvalidTransition(report.status)
     from_status = report.status
     method()
@@ -162,7 +163,7 @@ def _apply_fields(report: Report, data: dict[str, Any]) -> dict[str, list[str]]:
                 error("technology", _("“%(code)s” is not a notified technology.") % {"code": code})
             else:
                 report.technology = tech
-    elif "planned_contract_date" in data and report.technology_id:
+    elif "planned_contract_date" in data and report.technology is not None:
         # A new date may fall in another version of the same technology.
         report.technology = _resolve_technology(
             report.technology.code, report.planned_contract_date
@@ -387,6 +388,7 @@ def report_submit(*, actor: User, report_id: int) -> Report:
     ReportRevision.objects.create(
         report=report, number=1, content=report_content(report), created_by=actor
     )
+    assert report.technology is not None and report.decision_due_at is not None
     notify(
         recipients=division_staff(report.responsible_division_id),
         verb="report.submitted",
@@ -549,7 +551,8 @@ def lapse_locked_reports(reports: list[Report], now: datetime.datetime) -> list[
     lapsed: list[Report] = []
     history: list[ReportTransition] = []
     for report in reports:
-        if not (can_proceed(report.lapse) and has_transition_perm(report.lapse, None)):
+        clock_may = has_transition_perm(report.lapse, None)  # type: ignore[arg-type]
+        if not (can_proceed(report.lapse) and clock_may):
             continue
         from_status = report.status
         report.lapse()
@@ -585,9 +588,9 @@ def lapse_locked_reports(reports: list[Report], now: datetime.datetime) -> list[
             division_id__in={r.responsible_division_id for r in lapsed},
         )
     )
-    members: dict[int, list] = {}
-    supervisors: dict[int, list] = {}
-    officers: dict[int, list] = {}
+    members: dict[int | None, list] = {}
+    supervisors: dict[int | None, list] = {}
+    officers: dict[int | None, list] = {}
     by_id = {}
     for person in people:
         by_id[person.pk] = person

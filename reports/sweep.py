@@ -55,9 +55,9 @@ def lapse_due_reports(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) -
             return lapsed
 
 
-def _staff_by_division(division_ids: set[int]) -> tuple[dict, dict, dict]:
-    supervisors: dict[int, list[User]] = {}
-    officers: dict[int, list[User]] = {}
+def _staff_by_division(division_ids: set[int | None]) -> tuple[dict, dict, dict]:
+    supervisors: dict[int | None, list[User]] = {}
+    officers: dict[int | None, list[User]] = {}
     by_id: dict[int, User] = {}
     staff = User.objects.filter(
         is_active=True, role__in=[Role.OFFICER, Role.SUPERVISOR], division_id__in=division_ids
@@ -105,8 +105,11 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
             )
             new_rows: list[ReminderSent] = []
             to_send: list[tuple[Report, int]] = []
+            due_by: dict[int, datetime.datetime] = {}
             for report in batch:
                 due = report.decision_due_at
+                assert due is not None  # filtered on decision_due_at above
+                due_by[report.pk] = due
                 moments = [d for d in days if due - datetime.timedelta(days=d) <= now]
                 if not moments or (report.pk, moments[0], due) in recorded:
                     continue
@@ -142,7 +145,7 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
                             % {
                                 "reference": report.reference,
                                 "org": report.organisation.name_ja,
-                                "day": clock.last_day_of(report.decision_due_at).isoformat(),
+                                "day": clock.last_day_of(due_by[report.pk]).isoformat(),
                             },
                             "url": _report_url(report),
                         }
