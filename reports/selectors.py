@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from portal import roles
 from portal.models import User
 
+from . import clock
 from .models import Report, Status
 
 
@@ -30,3 +33,19 @@ def report_for_user(user: User, report_id: int | str, *, for_update: bool = Fals
         return reports_visible_to(user).get(pk=int(report_id))
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404("No such report.") from None
+
+
+def clock_overview(user: User, *, now: datetime.datetime) -> dict[str, list[Report]]:
+    """For officers' and supervisors' dashboards: what is due within the week (JST) and what
+    lapsed in the last 7 days, in the user's division."""
+    from .models import OPEN_STATUSES
+
+    qs = reports_visible_to(user)
+    week_end = clock.end_of_day_jst(clock.jst_date(now) + datetime.timedelta(days=6))
+    due = qs.filter(
+        status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=week_end
+    ).order_by("decision_due_at", "id")
+    lapsed = qs.filter(
+        status=Status.LAPSED, closed_at__gte=now - datetime.timedelta(days=7)
+    ).order_by("-closed_at", "-id")
+    return {"due_this_week": list(due[:50]), "lapsed_recently": list(lapsed[:50])}

@@ -1,0 +1,188 @@
+"""Inform pages: the panel on the report page, the action endpoints, the notice PDF and the
+supervisors' approval queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import roles
+from portal.errors import InvalidTransition
+from reports.models import Report, Status
+from reports.selectors import report_for_user
+
+from . import selectors, services
+from .forms import InformProposeForm, InformReturnForm
+from .models import Inform, InformStatus
+from .pdf import inform_notice_pdf
+
+
+def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    """What templates/informs/_panel.html needs, under one key so it cannot clash with the
+    report page's own context. Exporters get only the issued inform (the selector sees to it)."""
+    user = request.user
+    informs = list(selectors.informs_of_report(user, report))
+    staff = roles.is_officer_of_division(user, report.responsible_division_id)
+    supervisor = roles.is_supervisor_of_division(user, report.responsible_division_id)
+    current = next((i for i in informs if i.status == InformStatus.PROPOSED), None)
+    issued = next((i for i in informs if i.status == InformStatus.ISSUED), None)
+    pending = current is not None and report.status == Status.INFORM_PROPOSED
+    own = current is not None and current.proposed_by_id == user.pk
+    return {
+        "inform_panel": {
+            "report": report,
+            "is_staff": staff,
+            "current": current,
+            # A proposal left `proposed` when its report lapsed: shown, but nobody can act on it.
+            "current_stale": current is not None and not pending,
+            "issued": issued,
+            "returned": [i for i in informs if i.status == InformStatus.RETURNED],
+            "propose_form": (
+                InformProposeForm() if staff and report.status == Status.UNDER_DIALOGUE else None
+            ),
+            "can_decide": pending and supervisor and not own,
+            "own_proposal": pending and own,
+            "can_acknowledge": (
+                issued is not None
+                and issued.acknowledged_at is None
+                and roles.is_member_of_organisation(user, report.organisation_id)
+            ),
+        }
+    }
+
+
+def _report_detail(report_id: int) -> str:
+    return reverse("reports:detail", args=[report_id])
+
+
+def _back(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Back to where the form was (the supervisors' page or the report), never off-site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(_report_detail(report_id))
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@roles.staff_required
+def propose(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = report_for_user(request.user, report_id)
+    form = InformProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inform_propose(
+                actor=request.user,
+                report_id=report.pk,
+                grounds=form.cleaned_data["grounds"],
+                licence_conditions=form.cleaned_data["licence_conditions"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            return redirect(_report_detail(report.pk))
+        else:
+            messages.success(
+                request,
+                _("The inform was proposed. A supervisor of the division will decide on it."),
+            )
+            return redirect(_report_detail(report.pk))
+    return render(request, "informs/propose.html", {"form": form, "report": report})
+
+
+@require_POST
+@roles.staff_required
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    inform = selectors.inform_for_user(request.user, pk)
+    try:
+        inform = services.inform_approve(actor=request.user, inform_id=inform.pk)
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Inform %(number)s was issued. The company has been notified.")
+            % {"number": inform.number},
+        )
+    return _back(request, inform.report_id)
+
+
+@roles.staff_required
+def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    inform = selectors.inform_for_user(request.user, pk)
+    form = InformReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inform_return(
+                actor=request.user, inform_id=inform.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            return _back(request, inform.report_id)
+        else:
+            messages.success(request, _("The proposal was returned to the dialogue."))
+            return _back(request, inform.report_id)
+    return render(
+        request,
+        "informs/return.html",
+        {"form": form, "inform": inform, "report": inform.report, "next": request.POST.get("next")},
+    )
+
+
+@require_POST
+@roles.exporter_required
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    inform = selectors.inform_for_user(request.user, pk)
+    try:
+        services.inform_acknowledge(actor=request.user, inform_id=inform.pk)
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Receipt of the inform was recorded."))
+    return redirect(_report_detail(inform.report_id))
+
+
+def pdf_response(inform: Inform) -> HttpResponse:
+    response = HttpResponse(inform_notice_pdf(inform), content_type="application/pdf")
+    filename = inform.number or f"inform-proposal-{inform.pk}"
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return pdf_response(selectors.inform_for_user(request.user, pk))
+
+
+@roles.supervisor_required
+def supervisor(request: HttpRequest) -> HttpResponse:
+    proposals = selectors.proposals_for_supervisor(request.user, timezone.now())
+    return render(
+        request,
+        "informs/supervisor.html",
+        {
+            "awaiting": [p for p in proposals if not p.own],
+            "own": [p for p in proposals if p.own],
+        },
+    )

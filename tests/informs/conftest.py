@@ -1,0 +1,1 @@
+from .helpers import people  # noqa: F401 - fixture

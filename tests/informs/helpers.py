@@ -1,0 +1,100 @@
+"""Test data for informs: reports filed through the real services and moved along the
+lifecycle by the shared transition runner."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from informs import services as inform_services
+from informs.models import Inform
+from portal.models import User
+from reports import clock
+from reports import services as report_services
+from reports.models import Report
+from tests import factories
+
+
+def report_data(**overrides) -> dict:
+    planned = clock.jst_date(timezone.now()) + datetime.timedelta(days=20)
+    data = {
+        "technology": "mlcc",
+        "technology_scope": "both",
+        "technology_summary": "積層セラミックコンデンサの製造技術一式",
+        "transaction_type": "subsidiary_transfer",
+        "counterparty_name": "X Co.",
+        "counterparty_country": "CN",
+        "counterparty_address": "Shanghai",
+        "counterparty_relationship": "subsidiary",
+        "ownership_percent": 60,
+        "planned_contract_date": planned,
+        "provision_methods": ["documents"],
+        "management_measures": "アクセス管理",
+        "contact_name": "山田太郎",
+        "contact_department": "輸出管理部",
+        "contact_phone": "03-0000-0000",
+        "contact_email": "a@example.jp",
+        "declaration": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def make_submitted_report(exporter: User, **overrides) -> Report:
+    report = report_services.report_create(actor=exporter, data=report_data(**overrides))
+    return report_services.report_submit(actor=exporter, report_id=report.pk)
+
+
+def start_dialogue(report: Report, officer: User) -> Report:
+    # The dialogue app owns the start-dialogue service; the runner is what it calls.
+    with transaction.atomic():
+        return report_services.apply_transition(
+            report_id=report.pk,
+            actor=officer,
+            name="start_dialogue",
+            changes={"assigned_officer": officer},
+        )
+
+
+def make_report_under_dialogue(exporter: User, officer: User, **overrides) -> Report:
+    return start_dialogue(make_submitted_report(exporter, **overrides), officer)
+
+
+def propose(report: Report, officer: User, conditions: list[str] | None = None) -> Inform:
+    return inform_services.inform_propose(
+        actor=officer,
+        report_id=report.pk,
+        grounds="懸念が解消されなかったため。",
+        licence_conditions=["再移転の禁止", "年次報告"] if conditions is None else conditions,
+    )
+
+
+@dataclass
+class People:
+    exporter: User
+    colleague: User  # same organisation as exporter
+    other_exporter: User
+    officer: User
+    supervisor: User
+    supervisor2: User
+    other_officer: User  # another division
+    other_supervisor: User  # another division
+
+
+@pytest.fixture
+def people(catalog) -> People:
+    exporter = factories.ExporterFactory()
+    return People(
+        exporter=exporter,
+        colleague=factories.ExporterFactory(organisation=exporter.organisation),
+        other_exporter=factories.ExporterFactory(),
+        officer=factories.OfficerFactory(division=catalog["elec"]),
+        supervisor=factories.SupervisorFactory(division=catalog["elec"]),
+        supervisor2=factories.SupervisorFactory(division=catalog["elec"]),
+        other_officer=factories.OfficerFactory(division=catalog["mat"]),
+        other_supervisor=factories.SupervisorFactory(division=catalog["mat"]),
+    )

@@ -1,0 +1,130 @@
+"""Real concurrent transactions on PostgreSQL: threads with their own connections start
+together at a barrier, so the row locks (not mocks) decide who wins."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from informs import services
+from informs.models import Inform, InformStatus
+from portal.errors import InvalidTransition
+from portal.models import Sequence
+from reports import clock
+from reports.models import Report, Status
+from reports.services import report_lapse
+
+from .helpers import make_report_under_dialogue, propose
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
+    ),
+]
+
+
+def _run_together(*actions):
+    """Run each action in its own thread and connection, released at once; return outcomes."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = ("ok", action())
+        except InvalidTransition as exc:
+            outcomes[index] = ("conflict", exc.status)
+        except Exception as exc:  # surfaced by the assertions below
+            outcomes[index] = ("error", repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a transaction hung"
+    return outcomes
+
+
+def _year() -> int:
+    return clock.jst_date(timezone.now()).year
+
+
+def test_two_supervisors_approving_at_once_issue_one_inform(people):
+    report = make_report_under_dialogue(people.exporter, people.officer)
+    inform = propose(report, people.officer)
+
+    outcomes = _run_together(
+        lambda: services.inform_approve(actor=people.supervisor, inform_id=inform.pk).number,
+        lambda: services.inform_approve(actor=people.supervisor2, inform_id=inform.pk).number,
+    )
+
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["conflict", "ok"], outcomes
+    number = next(value for kind, value in outcomes if kind == "ok")
+    assert next(value for kind, value in outcomes if kind == "conflict") == Status.INFORMED
+    inform.refresh_from_db()
+    assert inform.status == InformStatus.ISSUED and inform.number == number
+    assert number == f"INF-{_year()}-0001"
+    report.refresh_from_db()
+    assert report.status == Status.INFORMED
+    assert report.transitions.filter(transition="issue_inform").count() == 1
+    # The loser took no number: the next inform gets the very next one.
+    assert Sequence.objects.get(key=f"INF-{_year()}").last == 1
+    next_report = make_report_under_dialogue(people.exporter, people.officer)
+    next_inform = propose(next_report, people.officer)
+    issued = services.inform_approve(actor=people.supervisor2, inform_id=next_inform.pk)
+    assert issued.number == f"INF-{_year()}-0002"
+
+
+def test_approval_racing_the_clock_at_the_deadline_has_exactly_one_outcome(people):
+    rounds = 10
+    seen = set()
+    for _ in range(rounds):
+        report = make_report_under_dialogue(people.exporter, people.officer)
+        inform = propose(report, people.officer)
+        # Both are eligible when they start: the approval runs before the deadline, the clock
+        # runs as if it were exactly the deadline.
+        due = timezone.now() + datetime.timedelta(seconds=2)
+        Report.objects.filter(pk=report.pk).update(decision_due_at=due)
+
+        approve, lapse = _run_together(
+            lambda inform=inform: (
+                services.inform_approve(actor=people.supervisor, inform_id=inform.pk).number
+            ),
+            lambda report=report, due=due: report_lapse(report_id=report.pk, now=due),
+        )
+
+        report.refresh_from_db()
+        inform.refresh_from_db()
+        names = set(report.transitions.values_list("transition", flat=True))
+        assert approve[0] != "error" and lapse[0] != "error", (approve, lapse)
+        if report.status == Status.INFORMED:
+            seen.add("informed")
+            assert approve == ("ok", inform.number)
+            assert lapse == ("ok", None)  # the clock found it decided and did nothing
+            assert inform.status == InformStatus.ISSUED and inform.number
+            assert "lapse" not in names and "issue_inform" in names
+        else:
+            seen.add("lapsed")
+            assert report.status == Status.LAPSED
+            assert approve == ("conflict", Status.LAPSED)
+            assert lapse[0] == "ok" and lapse[1] is not None
+            assert inform.status == InformStatus.PROPOSED and inform.number is None
+            assert "issue_inform" not in names and "lapse" in names
+
+    # Never a half-written inform, and the numbers have no gaps.
+    assert (
+        not Inform.objects.filter(number__isnull=False)
+        .exclude(report__status=Status.INFORMED)
+        .exists()
+    )
+    issued = Inform.objects.filter(status=InformStatus.ISSUED).count()
+    sequence = Sequence.objects.filter(key=f"INF-{_year()}").first()
+    assert (sequence.last if sequence else 0) == issued
+    assert seen  # at least one round ran; which outcome wins each round is up to the locks
