@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from portal import roles
 from portal.errors import InvalidTransition
 from reports.models import Report, Status
-from reports.selectors import report_for_user
+from reports.selectors import clock_overview, report_for_user
 
 from . import selectors, services
 from .forms import InformProposeForm, InformReturnForm
@@ -177,12 +177,14 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles.supervisor_required
 def supervisor(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.proposals_for_supervisor(request.user, timezone.now())
+    now = timezone.now()
+    proposals = selectors.proposals_for_supervisor(request.user, now)
     return render(
         request,
         "informs/supervisor.html",
         {
             "awaiting": [p for p in proposals if not p.own],
             "own": [p for p in proposals if p.own],
+            **clock_overview(request.user, now=now),
         },
     )

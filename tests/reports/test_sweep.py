@@ -318,3 +318,23 @@ def test_sweep_racing_a_withdrawal_gives_one_outcome(people):
             assert isinstance(results[1], InvalidTransition)
         else:
             assert report.status == Status.WITHDRAWN and results[0].lapsed == 0
+
+
+@pytest.mark.django_db
+def test_supervisor_page_shows_due_this_week_and_lapsed_recently(people, client):
+    due_soon = file_report(people)
+    lapsing = file_report(people)
+    Report.objects.filter(pk=lapsing.pk).update(decision_due_at=DUE - datetime.timedelta(days=5))
+    later = file_report(people)
+    Report.objects.filter(pk=later.pk).update(decision_due_at=DUE + datetime.timedelta(days=20))
+    now = DUE - datetime.timedelta(days=3)
+    deadlines_sweep(now=now)
+    client.force_login(people["supervisor"])
+    with time_machine.travel(now, tick=False):
+        page = client.get("/informs/supervisor/").content.decode()
+    due_table = page.split('data-testid="due-this-week"')[1].split("</table>")[0]
+    lapsed_table = page.split('data-testid="lapsed-recently"')[1].split("</table>")[0]
+    assert due_soon.reference in due_table and later.reference not in due_table
+    assert lapsing.reference in lapsed_table and due_soon.reference not in lapsed_table
+    client.force_login(people["other_division"])
+    assert client.get("/informs/supervisor/").status_code == 403
