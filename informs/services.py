@@ -16,6 +16,7 @@ from portal.errors import InvalidTransition
 from portal.models import User
 from portal.selectors import division_staff, division_supervisors, organisation_members
 from portal.services import audit_record, notify, sequence_next
+from portal.text import lazy_format
 from reports import clock
 from reports.models import Report, Status
 from reports.services import apply_transition
@@ -98,15 +99,19 @@ def inform_propose(*, actor: User, report_id: int, grounds: str, licence_conditi
             recipients=division_supervisors(division_id),
             exclude=actor,
             verb="inform.proposed",
-            title=_("Inform proposed for %(reference)s: approval needed")
-            % {"reference": report.reference},
-            body=_("%(name)s proposed an inform. Decision due by %(day)s.")
-            % {
-                "name": actor.display_name,
-                "day": clock.last_day_of(report.decision_due_at).isoformat()
-                if report.decision_due_at
-                else "—",
-            },
+            title=lazy_format(
+                _("Inform proposed for %(reference)s: approval needed"),
+                {"reference": report.reference},
+            ),
+            body=lazy_format(
+                _("%(name)s proposed an inform. Decision due by %(day)s."),
+                {
+                    "name": actor.display_name,
+                    "day": clock.last_day_of(report.decision_due_at).isoformat()
+                    if report.decision_due_at
+                    else "—",
+                },
+            ),
             url=reverse("informs:supervisor"),
         )
         return inform
@@ -161,8 +166,10 @@ def inform_approve(*, actor: User, inform_id: int) -> Inform:
         notify(
             recipients=organisation_members(report.organisation_id),
             verb="inform.issued",
-            title=_("Inform %(number)s issued for %(reference)s")
-            % {"number": number, "reference": report.reference},
+            title=lazy_format(
+                _("Inform %(number)s issued for %(reference)s"),
+                {"number": number, "reference": report.reference},
+            ),
             body=_(
                 "METI has issued an inform: this transfer requires a licence application. "
                 "Open the report to read the notice and acknowledge its receipt."
@@ -172,8 +179,10 @@ def inform_approve(*, actor: User, inform_id: int) -> Inform:
         notify(
             recipients=[inform.proposed_by],
             verb="inform.issued",
-            title=_("Your inform proposal for %(reference)s was approved (%(number)s)")
-            % {"number": number, "reference": report.reference},
+            title=lazy_format(
+                _("Your inform proposal for %(reference)s was approved (%(number)s)"),
+                {"number": number, "reference": report.reference},
+            ),
             url=url,
         )
         return inform
@@ -218,8 +227,10 @@ def inform_return(*, actor: User, inform_id: int, reason: str) -> Inform:
         notify(
             recipients=[inform.proposed_by],
             verb="inform.returned",
-            title=_("Your inform proposal for %(reference)s was returned")
-            % {"reference": report.reference},
+            title=lazy_format(
+                _("Your inform proposal for %(reference)s was returned"),
+                {"reference": report.reference},
+            ),
             body=reason,
             url=_report_url(report),
         )
@@ -251,8 +262,10 @@ def inform_acknowledge(*, actor: User, inform_id: int) -> Inform:
         notify(
             recipients=recipients or division_staff(division_id),
             verb="inform.acknowledged",
-            title=_("%(org)s acknowledged receipt of inform %(number)s")
-            % {"org": report.organisation.name_ja, "number": inform.number},
+            title=lazy_format(
+                _("%(org)s acknowledged receipt of inform %(number)s"),
+                {"org": report.organisation.name_ja, "number": inform.number},
+            ),
             url=_report_url(report),
         )
         return inform

@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.sweep_deadlines",
         "schedule": float(_sweep_seconds) if _sweep_seconds else crontab(minute="*/15"),
     },
+    # Files left on disk by uploads whose transaction rolled back; nothing refers to them.
+    "purge-orphan-attachments": {
+        "task": "dialogue.tasks.attachments_purge_orphans",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }

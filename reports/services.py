@@ -19,6 +19,7 @@ from portal.errors import InvalidTransition
 from portal.models import User
 from portal.selectors import division_staff, organisation_members
 from portal.services import audit_record, notify, sequence_next
+from portal.text import lazy_format
 
 from . import clock
 from .models import (
@@ -392,13 +393,15 @@ def report_submit(*, actor: User, report_id: int) -> Report:
     notify(
         recipients=division_staff(report.responsible_division_id),
         verb="report.submitted",
-        title=_("New prior report %(reference)s") % {"reference": report.reference},
-        body=_("%(org)s filed a prior report on %(technology)s. Decision due by %(due)s.")
-        % {
-            "org": report.organisation.name_ja,
-            "technology": report.technology.name_ja,
-            "due": clock.last_day_of(report.decision_due_at),
-        },
+        title=lazy_format(_("New prior report %(reference)s"), {"reference": report.reference}),
+        body=lazy_format(
+            _("%(org)s filed a prior report on %(technology)s. Decision due by %(due)s."),
+            {
+                "org": report.organisation.name_ja,
+                "technology": report.technology.name_ja,
+                "due": clock.last_day_of(report.decision_due_at),
+            },
+        ),
         url=_report_url(report),
     )
     return report
@@ -448,7 +451,7 @@ def report_amend(*, actor: User, report_id: int, data: dict[str, Any], note: str
     notify(
         recipients=recipients,
         verb="report.amended",
-        title=_("Amendment to %(reference)s") % {"reference": report.reference},
+        title=lazy_format(_("Amendment to %(reference)s"), {"reference": report.reference}),
         body=note,
         url=_report_url(report),
     )
@@ -474,7 +477,7 @@ def report_withdraw(*, actor: User, report_id: int, reason: str = "") -> Report:
         notify(
             recipients=division_staff(report.responsible_division_id),
             verb="report.withdrawn",
-            title=_("%(reference)s was withdrawn") % {"reference": report.reference},
+            title=lazy_format(_("%(reference)s was withdrawn"), {"reference": report.reference}),
             body=reason,
             url=_report_url(report),
         )
@@ -529,9 +532,13 @@ def report_extend_deadline(
     notify(
         recipients=organisation_members(report.organisation_id),
         verb="report.deadline_extended",
-        title=_("Decision deadline of %(reference)s extended") % {"reference": report.reference},
-        body=_("The new last day for METI's decision is %(day)s. Reason: %(reason)s")
-        % {"day": new_last_day.isoformat(), "reason": reason},
+        title=lazy_format(
+            _("Decision deadline of %(reference)s extended"), {"reference": report.reference}
+        ),
+        body=lazy_format(
+            _("The new last day for METI's decision is %(day)s. Reason: %(reason)s"),
+            {"day": new_last_day.isoformat(), "reason": reason},
+        ),
         url=_report_url(report),
     )
     return report
@@ -607,8 +614,10 @@ def lapse_locked_reports(reports: list[Report], now: datetime.datetime) -> list[
             {
                 "recipients": members.get(report.organisation_id, []),
                 "verb": "report.lapsed",
-                "title": _("%(reference)s: no inform was issued in time")
-                % {"reference": report.reference},
+                "title": lazy_format(
+                    _("%(reference)s: no inform was issued in time"),
+                    {"reference": report.reference},
+                ),
                 "body": _(
                     "METI did not issue an inform within the decision period. Your reporting "
                     "obligation for this transaction is met and the contract may proceed."
@@ -626,8 +635,9 @@ def lapse_locked_reports(reports: list[Report], now: datetime.datetime) -> list[
             {
                 "recipients": staff,
                 "verb": "report.lapsed",
-                "title": _("%(reference)s lapsed at its deadline")
-                % {"reference": report.reference},
+                "title": lazy_format(
+                    _("%(reference)s lapsed at its deadline"), {"reference": report.reference}
+                ),
                 "body": _(
                     "No decision was recorded before the deadline; the report is now closed."
                 ),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role, User
 from portal.services import notify_many
+from portal.text import lazy_format
 
 from . import clock
 from .models import OPEN_STATUSES, ReminderSent, Report
@@ -136,17 +137,21 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
                         {
                             "recipients": people,
                             "verb": f"report.reminder_{urgent}d",
-                            "title": _("%(reference)s: decision due in %(days)s days")
-                            % {"reference": report.reference, "days": urgent},
-                            "body": _(
-                                "The decision on %(reference)s (%(org)s) is due by the end of "
-                                "%(day)s (JST). Without a decision it lapses at the deadline."
-                            )
-                            % {
-                                "reference": report.reference,
-                                "org": report.organisation.name_ja,
-                                "day": clock.last_day_of(due_by[report.pk]).isoformat(),
-                            },
+                            "title": lazy_format(
+                                _("%(reference)s: decision due in %(days)s days"),
+                                {"reference": report.reference, "days": urgent},
+                            ),
+                            "body": lazy_format(
+                                _(
+                                    "The decision on %(reference)s (%(org)s) is due by the end of "
+                                    "%(day)s (JST). Without a decision it lapses at the deadline."
+                                ),
+                                {
+                                    "reference": report.reference,
+                                    "org": report.organisation.name_ja,
+                                    "day": clock.last_day_of(due_by[report.pk]).isoformat(),
+                                },
+                            ),
                             "url": _report_url(report),
                         }
                     )

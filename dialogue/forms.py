@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Country, Technology
+from reports.models import Status
+
+from .models import Message, MessageKind, NotSubjectRule
+from .selectors import QUEUE_ALL, QUEUE_OPEN
+
+BLANK = [("", "---------")]
+
+
+class MessageForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of message"), choices=MessageKind.choices)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=Message._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    # Not `file`: the upload form shares the report page, and field ids derive from names.
+    attachment = forms.FileField(
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, PNG, JPEG, GIF, WebP or plain text; 20 MB at most."
+        ),
+    )
+
+    def __init__(self, *args, allowed_kinds: Iterable[str] = MessageKind.values, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(allowed_kinds)
+        # The field accepts every kind so that the service, not the form, refuses a kind the
+        # role may not post (403, as in the API); the menu offers only the allowed ones.
+        self.fields["kind"].widget.choices = [
+            (value, label) for value, label in MessageKind.choices if value in allowed
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, PNG, JPEG, GIF, WebP or plain text; 20 MB at most."
+        ),
+    )
+
+
+class ConcludeForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of the dialogue"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    agreed_measures = forms.CharField(
+        label=_("Agreed technology management measures"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class NotSubjectForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Screening rule"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form so that the labels are in the language of the request.
+        self.fields["rule"].choices = BLANK + [
+            (v, f"{v} — {label}") for v, label in NotSubjectRule.choices
+        ]
+
+
+class ReassignForm(forms.Form):
+    officer = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+
+    def __init__(self, *args, staff: Iterable = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = BLANK + [
+            (u.pk, f"{u.display_name} ({u.get_role_display()})") for u in staff
+        ]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    technology = forms.ChoiceField(label=_("Technology"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    assigned_to_me = forms.BooleanField(label=_("Assigned to me"), required=False)
+    due_soon = forms.BooleanField(label=_("Due within 7 days"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Reference, company or counterparty"),
+    )
+
+    def __init__(self, *args, division_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (QUEUE_OPEN, _("Open (undecided)")),
+            (QUEUE_ALL, _("All")),
+        ] + [(v, label) for v, label in Status.choices if v != Status.DRAFT]
+        techs = Technology.objects.filter(division_id=division_id).order_by(
+            "code", "-effective_from"
+        )
+        seen: dict[str, str] = {}
+        for t in techs:
+            seen.setdefault(t.code, t.name)
+        self.fields["technology"].choices = [("", _("All")), *seen.items()]
+        self.fields["country"].choices = [("", _("All"))] + [
+            (c.code, f"{c.name} ({c.code})") for c in Country.objects.exclude(code="JP")
+        ]

@@ -1,0 +1,162 @@
+"""Reads of the dialogue: the officers' queue, threads as each user may see them, unread counts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from portal import roles
+from portal.models import User
+from portal.selectors import division_staff
+from reports import clock
+from reports.models import OPEN_STATUSES, Report, Status
+from reports.selectors import reports_visible_to
+
+from .models import Attachment, Message, MessageKind, ThreadRead
+
+# Queue status filter values beyond the state codes themselves.
+QUEUE_OPEN = "open"
+QUEUE_ALL = "all"
+DUE_SOON_DAYS = 7
+
+
+def sees_internal_notes(user: User, report: Report) -> bool:
+    """Internal notes are for the responsible division's officers and supervisors only."""
+    return roles.is_officer_of_division(user, report.responsible_division_id)
+
+
+def due_soon_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """Reports due at or before this moment have DUE_SOON_DAYS or fewer days remaining
+    (clock.days_remaining counts today, so 7 days left means the last day is today + 6)."""
+    last_day = clock.jst_date(now) + datetime.timedelta(days=DUE_SOON_DAYS - 1)
+    return clock.end_of_day_jst(last_day)
+
+
+def queue_for(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Report]:
+    """The division's reports for an officer or supervisor, filtered, by decision deadline.
+
+    filters: `status` (a state code, "open" — the default — or "all"), `technology` (code),
+    `country` (ISO alpha-2), `assigned_to_me` (bool), `due_soon` (7 days or fewer left),
+    `q` (reference, company name in either language, or counterparty), `now` (for tests).
+    """
+    if not roles.is_meti_staff(user):
+        return Report.objects.none()
+    filters = filters or {}
+    qs = reports_visible_to(user).select_related("responsible_division")
+    status = filters.get("status") or QUEUE_OPEN
+    if status == QUEUE_OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if filters.get("technology"):
+        qs = qs.filter(technology__code=filters["technology"])
+    if filters.get("country"):
+        qs = qs.filter(counterparty_country_id=str(filters["country"]).upper())
+    if filters.get("assigned_to_me"):
+        qs = qs.filter(assigned_officer=user)
+    if filters.get("due_soon"):
+        now = filters.get("now") or timezone.now()
+        qs = qs.filter(status__in=OPEN_STATUSES, decision_due_at__lte=due_soon_cutoff(now))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(organisation__name_ja__icontains=q)
+            | Q(organisation__name_en__icontains=q)
+            | Q(counterparty_name__icontains=q)
+        )
+    # Undecided reports have a deadline; any without one (none in practice) go last.
+    return qs.order_by(F("decision_due_at").asc(nulls_last=True), "id")
+
+
+def division_workload(division_id: int) -> QuerySet[User]:
+    """The division's officers and supervisors, each with `open_reports` assigned to them."""
+    return (
+        division_staff(division_id)
+        .annotate(
+            open_reports=Count(
+                "assigned_reports",
+                filter=Q(
+                    assigned_reports__status__in=OPEN_STATUSES,
+                    assigned_reports__responsible_division_id=division_id,
+                ),
+            )
+        )
+        .order_by("-open_reports", "username")
+    )
+
+
+def unassigned_open_count(division_id: int) -> int:
+    return Report.objects.filter(
+        responsible_division_id=division_id,
+        status__in=OPEN_STATUSES,
+        assigned_officer__isnull=True,
+    ).count()
+
+
+def thread_messages(user: User, report: Report) -> QuerySet[Message]:
+    """The report's messages, oldest first, as this user may see them (no internal notes for
+    anyone outside the responsible division). The caller has checked access to the report."""
+    qs = Message.objects.filter(report=report).select_related("author")
+    if not sees_internal_notes(user, report):
+        qs = qs.exclude(kind=MessageKind.INTERNAL_NOTE)
+    return qs.order_by("created_at", "id")
+
+
+def report_attachments(user: User, report: Report) -> QuerySet[Attachment]:
+    """The report's attachments this user may download (none of an internal note's for the
+    exporter)."""
+    qs = Attachment.objects.filter(report=report).select_related("message", "uploaded_by")
+    if not sees_internal_notes(user, report):
+        qs = qs.exclude(message__kind=MessageKind.INTERNAL_NOTE)
+    return qs
+
+
+def attachment_for_user(user: User, attachment_id: int | str) -> Attachment:
+    """The attachment if the user may download it; 404 otherwise, as for the report."""
+    try:
+        attachment = Attachment.objects.select_related("message", "report").get(
+            pk=int(attachment_id)
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attachment.") from None
+    if not reports_visible_to(user).filter(pk=attachment.report_id).exists():
+        raise Http404("No such attachment.")
+    if attachment.is_internal and not sees_internal_notes(user, attachment.report):
+        raise Http404("No such attachment.")
+    return attachment
+
+
+def unread_message_counts(user: User, report_ids: Iterable[int]) -> dict[int, int]:
+    """Unread messages per report, in one query: messages by others after the user's read
+    marker; internal notes never count for an exporter. Reports the user may not see count 0.
+    """
+    ids = [int(i) for i in report_ids]
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    last_read = ThreadRead.objects.filter(user=user, report_id=OuterRef("report_id")).values(
+        "last_message_id"
+    )[:1]
+    qs = (
+        Message.objects.filter(report_id__in=ids, report__in=reports_visible_to(user).values("pk"))
+        .exclude(author=user)
+        .annotate(last_read=Subquery(last_read))
+        .filter(Q(last_read__isnull=True) | Q(id__gt=F("last_read")))
+    )
+    if not roles.is_meti_staff(user):
+        # Staff see only their own division's reports (reports_visible_to), notes included.
+        qs = qs.exclude(kind=MessageKind.INTERNAL_NOTE)
+    for row in qs.order_by().values("report_id").annotate(n=Count("id")):
+        counts[row["report_id"]] = row["n"]
+    return counts
+
+
+def last_read_message_id(user: User, report: Report) -> int:
+    row = ThreadRead.objects.filter(user=user, report=report).values("last_message_id").first()
+    return row["last_message_id"] if row else 0
