@@ -113,7 +113,7 @@ def test_post_refuses_a_duplicate_code_and_a_reversed_period():
         duplicate = technology_data(code="mlcc", division="elec", effective_from="2027-01-01")
         response = admin.post(URL, duplicate, format="json")
         assert response.status_code == 400
-        assert "already exists" in response.json()["code"][0]
+        assert "すでに登録されています" in response.json()["code"][0]
         reversed_period = technology_data(
             division="elec", effective_from="2026-05-01", effective_to="2026-04-30"
         )

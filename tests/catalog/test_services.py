@@ -66,7 +66,7 @@ def test_create_refuses_an_existing_code(admin):
             actor=admin, data=technology_data(code="mlcc", effective_from=D(2027, 1, 1))
         ),
     )
-    assert "already exists" in message
+    assert "すでに登録されています" in message
     assert Technology.objects.filter(code="mlcc").count() == 1
     assert not audit_rows().exists()
 
@@ -112,7 +112,7 @@ def test_add_version_refuses_a_period_overlapping_another_version(admin):
             actor=admin, technology=mlcc, data=technology_data(effective_from=D(2026, 4, 1))
         ),
     )
-    assert "same day" in message
+    assert "同じ日に施行することはできません" in message
     assert Technology.objects.filter(code="mlcc").count() == 1
     assert not audit_rows().exists()
 
@@ -216,7 +216,7 @@ def test_update_refuses_changing_the_code_or_start_of_a_technology_in_use(admin)
         "code",
         lambda: services.technology_update(actor=admin, technology=mlcc, data={"code": "mlcc2"}),
     )
-    assert "Reports already use" in message
+    assert "コードと施行日は変更できません" in message
     refused(
         "effective_from",
         lambda: services.technology_update(

@@ -113,9 +113,9 @@ def test_admin_adds_a_technology(admin_client):
 @pytest.mark.parametrize(
     ("overrides", "field", "text"),
     [
-        ({"code": "mlcc"}, "code", "already exists"),
-        ({"effective_to": "2026-03-31"}, "effective_to", "cannot be before"),
-        ({"effective_from": "2026-02-01"}, "effective_from", "cannot be in the past"),
+        ({"code": "mlcc"}, "code", "すでに登録されています"),
+        ({"effective_to": "2026-03-31"}, "effective_to", "施行日より前"),
+        ({"effective_from": "2026-02-01"}, "effective_from", "過去の日付"),
         ({"name_ja": ""}, "name_ja", ""),
     ],
 )
@@ -188,7 +188,7 @@ def test_edit_page_refuses_a_code_change_of_a_technology_in_use(admin_client):
     }
     response = admin_client.post(reverse("catalog:technology_edit", args=[mlcc.pk]), data)
     assert response.status_code == 200
-    assert "Reports already use" in " ".join(response.context["form"].errors["code"])
+    assert "コードと施行日は変更できません" in " ".join(response.context["form"].errors["code"])
     assert Technology.objects.filter(code="mlcc").exists()
 
 
