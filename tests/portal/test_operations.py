@@ -33,7 +33,12 @@ def test_healthz_reports_dead_broker(client, settings):
 
 
 def _prod_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    # A production process: no secret inherited, no test-only switches.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.prod", **extra)
     return env
 
