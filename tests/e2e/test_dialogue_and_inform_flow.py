@@ -79,6 +79,8 @@ def test_dialogue_then_inform_across_roles(page, catalog):
     sign_in(page, "exp")
     page.goto(detail)
     page.click("[data-testid=inform-issued] button:has-text('受領を確認する')")
-    page.wait_for_selector("[data-testid=inform-issued] button:has-text('受領を確認する')", state="detached")
+    page.wait_for_selector(
+        "[data-testid=inform-issued] button:has-text('受領を確認する')", state="detached"
+    )
     inform.refresh_from_db()
     assert inform.acknowledged_by == exporter

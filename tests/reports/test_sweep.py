@@ -99,6 +99,9 @@ def test_lapse_at_deadline_once_with_system_actor_and_notifications(people):
     assert exporter_side <= set(lapse_notes.values_list("recipient__username", flat=True))
     note = lapse_notes.get(recipient=people["exporter"])
     assert "contract may proceed" in note.body_en
+    # stored in both languages, each rendered in its own
+    assert report.reference in note.title_ja and report.reference in note.title_en
+    assert note.title_ja != note.title_en and "インフォーム" in note.title_ja
     assert people["supervisor"].username in set(
         lapse_notes.values_list("recipient__username", flat=True)
     )
