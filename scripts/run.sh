@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
 mkdir -p .run
-trap 'trap - EXIT INT TERM; kill 0 2>/dev/null; wait' EXIT INT TERM
+trap 'trap - EXIT INT TERM; kill $(jobs -p) 2>/dev/null; wait' EXIT INT TERM
 
 .venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 &
 .venv/bin/celery -A portal beat --loglevel=INFO &
