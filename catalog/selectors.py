@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Case, Max, Q, QuerySet, When
 from django.utils import timezone
 
@@ -71,31 +69,22 @@ def technology_overlapping_version(
     return rows.order_by("effective_from").first()
 
 
-def _report_model() -> Any:
-    # The reports app is built alongside the catalog; until its Report model exists no report
-    # can use a technology.
-    try:
-        return apps.get_model("reports", "Report")
-    except LookupError:
-        return None
+def _filed_reports(technology: Technology) -> QuerySet:
+    # Drafts are re-resolved against the catalog at submit, so only filed reports pin a
+    # technology version (withdrawn ones included: they keep pointing at what was in force).
+    from reports.models import Report, Status
+
+    return Report.objects.filter(technology=technology).exclude(status=Status.DRAFT)
 
 
 def technology_in_use(technology: Technology) -> bool:
-    """Whether any report points at this technology version."""
-    report_model = _report_model()
-    if report_model is None:
-        return False
-    return report_model.objects.filter(technology=technology).exists()
+    """Whether any filed report points at this technology version."""
+    return _filed_reports(technology).exists()
 
 
 def technology_last_use_date(technology: Technology) -> datetime.date | None:
-    """The latest planned contract date of the reports that use this technology version."""
-    report_model = _report_model()
-    if report_model is None:
-        return None
-    return report_model.objects.filter(technology=technology).aggregate(
-        last=Max("planned_contract_date")
-    )["last"]
+    """The latest planned contract date of the filed reports that use this version."""
+    return _filed_reports(technology).aggregate(last=Max("planned_contract_date"))["last"]
 
 
 def technology_history(technology: Technology) -> QuerySet[AuditRecord]:

@@ -16,8 +16,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
@@ -25,7 +23,7 @@ from portal.errors import InvalidTransition
 from portal.models import User
 from portal.selectors import division_staff, organisation_members
 from portal.services import audit_record, notify
-from portal.text import lazy_format
+from portal.text import by_language, lazy_format
 from reports.models import OPEN_STATUSES, Report, Status
 from reports.services import apply_transition
 
@@ -383,9 +381,7 @@ def report_start_dialogue(*, actor: User, report_id: int) -> Report:
         )
         division = report.responsible_division
         assert division is not None  # a filed report always has one
-        division_name = lazy(
-            lambda: division.name_en if get_language() == "en" else division.name_ja, str
-        )()
+        division_name = by_language(division.name_ja, division.name_en)
         notify(
             recipients=organisation_members(report.organisation_id),
             verb="dialogue.started",

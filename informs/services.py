@@ -16,7 +16,7 @@ from portal.errors import InvalidTransition
 from portal.models import User
 from portal.selectors import division_staff, division_supervisors, organisation_members
 from portal.services import audit_record, notify, sequence_next
-from portal.text import lazy_format
+from portal.text import by_language, lazy_format
 from reports import clock
 from reports.models import Report, Status
 from reports.services import apply_transition
@@ -264,7 +264,10 @@ def inform_acknowledge(*, actor: User, inform_id: int) -> Inform:
             verb="inform.acknowledged",
             title=lazy_format(
                 _("%(org)s acknowledged receipt of inform %(number)s"),
-                {"org": report.organisation.name_ja, "number": inform.number},
+                {
+                    "org": by_language(report.organisation.name_ja, report.organisation.name_en),
+                    "number": inform.number,
+                },
             ),
             url=_report_url(report),
         )

@@ -12,3 +12,13 @@ def _format(message: Any, params: dict[str, Any]) -> str:
 # `gettext_lazy("...") % params` renders at once in the active language; notify() needs the
 # text in Japanese and in English, so the formatting must wait until it is rendered.
 lazy_format = lazy(_format, str)
+
+
+def _pick(ja: str, en: str) -> str:
+    from django.utils.translation import get_language
+
+    return en if get_language() == "en" else ja
+
+
+# A name that exists in both languages (organisation, technology), chosen when rendered.
+by_language = lazy(_pick, str)

@@ -11,7 +11,7 @@ from portal import roles
 from portal.models import User
 
 from . import clock
-from .models import Report, Status
+from .models import Report, ReportTransition, Status
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
@@ -49,3 +49,40 @@ def clock_overview(user: User, *, now: datetime.datetime) -> dict[str, list[Repo
         status=Status.LAPSED, closed_at__gte=now - datetime.timedelta(days=7)
     ).order_by("-closed_at", "-id")
     return {"due_this_week": list(due[:50]), "lapsed_recently": list(lapsed[:50])}
+
+
+# Until an inform is issued the exporter sees neither it nor that one was proposed
+# (issue: "the exporter sees neither the inform nor its PDF before it is issued"): for them a
+# proposal is still the dialogue, and proposal and return rows stay out of their history.
+_HIDDEN_FROM_EXPORTERS = ("propose_inform", "return_proposal")
+
+
+def status_seen_by(user: User, report: Report) -> str:
+    if roles.is_exporter(user) and report.status == Status.INFORM_PROPOSED:
+        return Status.UNDER_DIALOGUE
+    return report.status
+
+
+def transitions_visible_to(user: User, report: Report) -> list[ReportTransition]:
+    rows = list(report.transitions.select_related("actor").order_by("at", "id"))
+    if not roles.is_exporter(user):
+        return rows
+    visible = []
+    for row in rows:
+        if row.transition in _HIDDEN_FROM_EXPORTERS:
+            continue
+        if row.from_status == Status.INFORM_PROPOSED:
+            row.from_status = Status.UNDER_DIALOGUE
+        visible.append(row)
+    return visible
+
+
+def filter_by_status(qs: QuerySet[Report], user: User, status: str) -> QuerySet[Report]:
+    """`?status=` as the user sees statuses (see status_seen_by)."""
+    if not roles.is_exporter(user):
+        return qs.filter(status=status)
+    if status == Status.UNDER_DIALOGUE:
+        return qs.filter(status__in=[Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED])
+    if status == Status.INFORM_PROPOSED:
+        return qs.none()
+    return qs.filter(status=status)

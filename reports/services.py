@@ -19,7 +19,7 @@ from portal.errors import InvalidTransition
 from portal.models import User
 from portal.selectors import division_staff, organisation_members
 from portal.services import audit_record, notify, sequence_next
-from portal.text import lazy_format
+from portal.text import by_language, lazy_format
 
 from . import clock
 from .models import (
@@ -72,6 +72,8 @@ REQUIRED_AT_SUBMIT = (
     "contact_email",
 )
 OWNERSHIP_RELATIONSHIPS = (Relationship.SUBSIDIARY, Relationship.JOINT_VENTURE)
+# One extension moves the deadline by at most this much; a longer delay takes another one.
+MAX_EXTENSION_DAYS = 90
 
 
 # --- the transition runner ----------------------------------------------------------------
@@ -106,6 +108,18 @@ def apply_transition(
     allowed = has_transition_perm(method, actor)  # type: ignore[arg-type]
     if not can_proceed(method) or not allowed:
         raise InvalidTransition(report.status)
+    if (
+        name not in ("lapse", "submit")
+        and report.status in OPEN_STATUSES
+        and report.decision_due_at is not None
+        and timezone.now() >= report.decision_due_at
+    ):
+        # Past the deadline the only outcome is the lapse (domain.md, "the clock"); the
+        # sweep may not have run yet, but nobody may decide in its place.
+        raise InvalidTransition(
+            report.status,
+            _("The decision deadline has passed: the report lapses and can no longer change."),
+        )
     from_status = report.status
     method()
     for field, value in (changes or {}).items():
@@ -397,8 +411,8 @@ def report_submit(*, actor: User, report_id: int) -> Report:
         body=lazy_format(
             _("%(org)s filed a prior report on %(technology)s. Decision due by %(due)s."),
             {
-                "org": report.organisation.name_ja,
-                "technology": report.technology.name_ja,
+                "org": by_language(report.organisation.name_ja, report.organisation.name_en),
+                "technology": by_language(report.technology.name_ja, report.technology.name_en),
                 "due": clock.last_day_of(report.decision_due_at),
             },
         ),
@@ -503,6 +517,18 @@ def report_extend_deadline(
             report.status, _("The deadline has passed; it can no longer be extended.")
         )
     errors: dict[str, list[str]] = {}
+    latest = clock.last_day_of(report.decision_due_at) + datetime.timedelta(days=MAX_EXTENSION_DAYS)
+    if new_last_day > latest:
+        raise ValidationError(
+            {
+                "new_due_date": [
+                    str(
+                        _("An extension may move the deadline by at most %(n)s days (to %(day)s).")
+                        % {"n": MAX_EXTENSION_DAYS, "day": latest.isoformat()}
+                    )
+                ]
+            }
+        )
     new_due_at = clock.end_of_day_jst(new_last_day)
     if new_due_at <= report.decision_due_at:
         errors["new_due_date"] = [

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role, User
 from portal.services import notify_many
-from portal.text import lazy_format
+from portal.text import by_language, lazy_format
 
 from . import clock
 from .models import OPEN_STATUSES, ReminderSent, Report
@@ -148,7 +148,9 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
                                 ),
                                 {
                                     "reference": report.reference,
-                                    "org": report.organisation.name_ja,
+                                    "org": by_language(
+                                        report.organisation.name_ja, report.organisation.name_en
+                                    ),
                                     "day": clock.last_day_of(due_by[report.pk]).isoformat(),
                                 },
                             ),

@@ -69,13 +69,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_visible_to(request.user).order_by("-created_at")
     status = request.GET.get("status", "")
     if status in Status.values:
-        reports = reports.filter(status=status)
+        reports = selectors.filter_by_status(reports, request.user, status)
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
     unread = _unread_counts(request.user, [r.pk for r in page])
     now = timezone.now()
     rows = [
         {
             "report": r,
+            "status": selectors.status_seen_by(request.user, r),
+            "status_label": Status(selectors.status_seen_by(request.user, r)).label,
             "unread": unread.get(r.pk, 0),
             "days_remaining": clock.days_remaining(r.decision_due_at, now) if r.is_open else None,
         }
@@ -215,7 +217,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     context = {
         "report": report,
-        "transitions": report.transitions.select_related("actor"),
+        "transitions": selectors.transitions_visible_to(user, report),
+        "status_label": Status(selectors.status_seen_by(user, report)).label,
         "extensions": report.extensions.select_related("actor"),
         "amendments": _revision_changes(report),
         "days_remaining": clock.days_remaining(report.decision_due_at, now)

@@ -147,7 +147,7 @@ class _ReportActionView(APIView):
             data = serializer.validated_data
         report = self.perform(request, report.pk, data)
         report = report_for_user(request.user, report.pk)
-        return Response(ReportSerializer(report).data)
+        return Response(ReportSerializer(report, context={"request": request}).data)
 
 
 @extend_schema(request=None, responses={200: ReportSerializer})

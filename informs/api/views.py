@@ -6,10 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.renderers import PDFRenderer
 from portal.roles import IsExporter, IsExporterOrMetiStaff, IsMetiStaff
 from reports.selectors import report_for_user
 
@@ -111,18 +112,6 @@ class InformAcknowledgeView(_InformActionView):
         inform = selectors.inform_for_user(request.user, pk)
         services.inform_acknowledge(actor=request.user, inform_id=inform.pk)
         return self.respond(inform.pk)
-
-
-class PDFRenderer(BaseRenderer):
-    """Lets `Accept: application/pdf` through content negotiation; the view sends the bytes."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
 
 
 class InformPdfView(APIView):

@@ -5,13 +5,18 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.errors import InvalidTransition
+from portal.roles import is_exporter
 
 
 def exception_handler(exc, context):
     """DRF's handler, plus the portal's domain errors mapped to the contract's status codes."""
     if isinstance(exc, InvalidTransition):
+        shown = exc.status
+        request = context.get("request")
+        if shown == "inform_proposed" and request is not None and is_exporter(request.user):
+            shown = "under_dialogue"  # exporters do not learn of a proposal (reports.selectors)
         return Response(
-            {"detail": str(exc.message), "status": exc.status}, status=status.HTTP_409_CONFLICT
+            {"detail": str(exc.message), "status": shown}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -24,4 +29,21 @@ def exception_handler(exc, context):
             {"detail": str(exc) or "You do not have permission to perform this action."},
             status=status.HTTP_403_FORBIDDEN,
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 400 and isinstance(response.data, dict):
+        response.data = {field: _flat(messages) for field, messages in response.data.items()}
+    return response
+
+
+def _flat(messages) -> list[str]:
+    """api.md's 400 shape is {"field": ["message", ...]}: flatten DRF's per-item errors
+    ({"0": [...]} for a list field) into that list."""
+    if isinstance(messages, dict):
+        return [m for key, value in messages.items() for m in _prefixed(key, _flat(value))]
+    if isinstance(messages, list):
+        return [m for item in messages for m in _flat(item)]
+    return [str(messages)]
+
+
+def _prefixed(key, messages: list[str]) -> list[str]:
+    return [f"{key}: {m}" if str(key).isdigit() else m for m in messages]

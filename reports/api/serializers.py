@@ -108,6 +108,15 @@ class ReportSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            from reports.selectors import status_seen_by
+
+            data["status"] = status_seen_by(request.user, instance)
+        return data
+
     def to_service_data(self) -> dict:
         """The validated input flattened to the services' field names."""
         data = dict(self.validated_data)

@@ -1,12 +1,16 @@
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import roles
+from portal.api.renderers import PDFRenderer
+from portal.errors import InvalidTransition
 from reports import selectors, services
 from reports.models import Status, TransactionType
 from reports.pdf import report_pdf
@@ -89,7 +93,7 @@ class ReportViewSet(
         qs = selectors.reports_visible_to(self.request.user).select_related("responsible_division")
         params = self.request.query_params
         if params.get("status"):
-            qs = qs.filter(status=params["status"])
+            qs = selectors.filter_by_status(qs, self.request.user, params["status"])
         if params.get("technology"):
             qs = qs.filter(technology__code=params["technology"])
         if params.get("country"):
@@ -103,7 +107,9 @@ class ReportViewSet(
 
     def _answer(self, report, code=status.HTTP_200_OK):
         report = selectors.report_for_user(self.request.user, report.pk)
-        return Response(ReportSerializer(report).data, status=code)
+        return Response(
+            ReportSerializer(report, context={"request": self.request}).data, status=code
+        )
 
     def create(self, request, *args, **kwargs):
         if not roles.is_exporter(request.user):
@@ -118,6 +124,11 @@ class ReportViewSet(
         if not roles.is_exporter(request.user):
             return Response(
                 {"detail": "Only the reporting organisation edits a draft."}, status=403
+            )
+        if report.status != Status.DRAFT:
+            raise InvalidTransition(
+                selectors.status_seen_by(request.user, report),
+                _("Only a draft can be edited. File an amendment instead."),
             )
         serializer = ReportSerializer(report, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -172,19 +183,19 @@ class ReportViewSet(
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        report = self.get_object()
-        rows = report.transitions.select_related("actor").order_by("at", "id")
-        return Response(TransitionSerializer(rows, many=True).data)
+        rows = selectors.transitions_visible_to(request.user, self.get_object())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(TransitionSerializer(page, many=True).data)
 
     @extend_schema(responses=RevisionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def revisions(self, request, pk=None):
-        report = self.get_object()
-        rows = report.revisions.select_related("created_by")
-        return Response(RevisionSerializer(rows, many=True).data)
+        rows = self.get_object().revisions.select_related("created_by").order_by("number")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         report = self.get_object()
         if report.status == Status.DRAFT:

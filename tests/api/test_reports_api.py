@@ -91,7 +91,7 @@ def test_create_patch_submit_flow(catalog, exporter):
     assert (
         Report.objects.get(pk=report_id).counterparty_name == complete_data()["counterparty_name"]
     )
-    history = client.get(f"/api/v1/reports/{report_id}/history/").json()
+    history = client.get(f"/api/v1/reports/{report_id}/history/").json()["results"]
     assert history == [
         {
             "transition": "submit",
@@ -226,7 +226,7 @@ def test_withdraw_and_amend_via_api(catalog, exporter):
     )
     assert response.status_code == 200, response.content
     assert response.json()["revision"] == 2
-    revisions = client.get(f"/api/v1/reports/{rid}/revisions/").json()
+    revisions = client.get(f"/api/v1/reports/{rid}/revisions/").json()["results"]
     assert [r["number"] for r in revisions] == [1, 2]
     assert client.post(f"/api/v1/reports/{rid}/withdraw/", {}, format="json").status_code == 400
     response = client.post(f"/api/v1/reports/{rid}/withdraw/", {"reason": "中止"}, format="json")

@@ -28,7 +28,21 @@ def technology_data(**overrides):
 
 
 def make_report(technology: Technology, planned_contract_date: datetime.date):
-    """A draft report pointing at `technology` (the reports app's model, created directly)."""
+    """A filed report pointing at `technology` (created directly, already submitted)."""
+    from reports.models import Report, Status
+
+    exporter = factories.ExporterFactory()
+    return Report.objects.create(
+        organisation=exporter.organisation,
+        created_by=exporter,
+        technology=technology,
+        planned_contract_date=planned_contract_date,
+        status=Status.SUBMITTED,
+    )
+
+
+def make_draft(technology: Technology, planned_contract_date: datetime.date):
+    """A draft pointing at `technology`: it does not pin the technology version."""
     from reports.models import Report
 
     exporter = factories.ExporterFactory()

@@ -7,7 +7,7 @@ from catalog.models import Country, Technology
 from portal.models import AuditRecord
 from tests import factories
 
-from .helpers import D, jst, make_report, technology_data
+from .helpers import D, jst, make_draft, make_report, technology_data
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -286,6 +286,15 @@ def test_retire_refuses_a_day_before_a_reports_planned_contract_date(admin):
     mlcc.refresh_from_db()
     assert mlcc.effective_to is None
     assert not audit_rows().exists()
+    services.technology_retire(actor=admin, technology=mlcc, effective_to=D(2026, 6, 30))
+    mlcc.refresh_from_db()
+    assert mlcc.effective_to == D(2026, 6, 30)
+
+
+def test_a_draft_does_not_block_retiring(admin):
+    # Drafts are checked against the catalog when submitted; they pin nothing.
+    mlcc = Technology.objects.get(code="mlcc")
+    make_draft(mlcc, D(9999, 12, 31))
     services.technology_retire(actor=admin, technology=mlcc, effective_to=D(2026, 6, 30))
     mlcc.refresh_from_db()
     assert mlcc.effective_to == D(2026, 6, 30)

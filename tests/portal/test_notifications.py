@@ -54,3 +54,19 @@ def test_user_sees_only_their_notifications(client):
     notify(recipients=[a], verb="test", title="for-a-only")
     client.force_login(b)
     assert "for-a-only" not in client.get(reverse("notifications")).content.decode()
+
+
+def test_failed_mail_is_released_for_a_retry(settings):
+    settings.EMAIL_BACKEND = "tests.portal.failing_mail.Backend"
+    from portal.tasks import send_notification_email
+
+    user = factories.ExporterFactory()
+    n = Notification.objects.create(recipient=user, verb="test", title_ja="t", title_en="t")
+    with pytest.raises(OSError):
+        send_notification_email(str(n.pk))
+    n.refresh_from_db()
+    assert n.emailed_at is None  # not marked sent: the retry will send it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_notification_email(str(n.pk)) is True
+    assert send_notification_email(str(n.pk)) is False  # and only once
+    assert len(mail.outbox) == 1

@@ -69,12 +69,13 @@ def test_reminders_7_3_1_each_sent_once_to_officers_and_supervisors(people):
     assert notified("report.reminder_7d") == sorted(
         [people["officer"].username, people["officer2"].username, people["supervisor"].username]
     )
-    services.apply_transition(
-        report_id=report.pk,
-        actor=people["officer"],
-        name="start_dialogue",
-        changes={"assigned_officer": people["officer"]},
-    )
+    with time_machine.travel(DUE - datetime.timedelta(days=5), tick=False):
+        services.apply_transition(
+            report_id=report.pk,
+            actor=people["officer"],
+            name="start_dialogue",
+            changes={"assigned_officer": people["officer"]},
+        )
     assert deadlines_sweep(now=DUE - datetime.timedelta(days=3)).reminders == 1
     assert notified("report.reminder_3d") == sorted(
         [people["officer"].username, people["supervisor"].username]
