@@ -30,6 +30,19 @@ TERMINAL_STATUSES = frozenset(
 OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED})
 
 
+TRANSITION_LABELS = {
+    "submit": _("Submitted"),
+    "start_dialogue": _("Dialogue started"),
+    "propose_inform": _("Inform proposed"),
+    "return_proposal": _("Proposal returned"),
+    "issue_inform": _("Inform issued"),
+    "conclude": _("Concluded without inform"),
+    "mark_not_subject": _("Marked not subject"),
+    "withdraw": _("Withdrawn"),
+    "lapse": _("Lapsed at the deadline"),
+}
+
+
 class TransactionType(models.TextChoices):
     SUBSIDIARY_TRANSFER = (
         "subsidiary_transfer",
