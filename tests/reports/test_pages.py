@@ -134,3 +134,31 @@ def test_pages_respect_roles(client, exporter, catalog):
     assert client.get(f"/reports/{report.pk}/").status_code == 200
     client.logout()
     assert client.get(f"/reports/{report.pk}/").status_code == 302
+
+
+def test_a_new_technology_is_offered_from_its_date_without_restart(client, exporter, catalog):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from catalog.models import Technology
+
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    Technology.objects.create(
+        code="gallium_nitride",
+        name_ja="窒化ガリウム",
+        name_en="Gallium nitride",
+        category="other",
+        division=catalog["elec"],
+        effective_from=start,
+    )
+    client.force_login(exporter)
+    for url in ("/reports/new/", "/reports/screening/"):
+        assert 'value="gallium_nitride"' not in client.get(url).content.decode()
+    with time_machine.travel(datetime.datetime.combine(start, datetime.time(9)), tick=False):
+        for url in ("/reports/new/", "/reports/screening/"):
+            assert 'value="gallium_nitride"' in client.get(url).content.decode()
+    Technology.objects.filter(code="mlcc").update(effective_to=timezone.localdate())
+    with time_machine.travel(datetime.datetime.combine(start, datetime.time(9)), tick=False):
+        assert 'value="mlcc"' not in client.get("/reports/new/").content.decode()
