@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import zipfile
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from portal.models import Division, User
-from reports import services as report_services
-from reports.models import Report
 from tests import factories
+from tests.reports.helpers import submitted_report as make_submitted_report  # noqa: F401 - used by this package's tests
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_BYTES = (
@@ -60,36 +57,6 @@ def docx_bytes() -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def report_data(**overrides) -> dict:
-    data = {
-        "technology": "mlcc",
-        "technology_scope": "both",
-        "technology_summary": "MLCC design and manufacturing know-how",
-        "transaction_type": "subsidiary_transfer",
-        "counterparty_name": "Shanghai Capacitor Co.",
-        "counterparty_country": "CN",
-        "counterparty_address": "Shanghai",
-        "counterparty_relationship": "subsidiary",
-        "ownership_percent": 60,
-        "planned_contract_date": timezone.localdate() + datetime.timedelta(days=90),
-        "provision_methods": ["documents"],
-        "management_measures": "Access control and NDA",
-        "contact_name": "担当 太郎",
-        "contact_department": "法務部",
-        "contact_phone": "03-0000-0000",
-        "contact_email": "a@example.jp",
-        "declaration": True,
-    }
-    data.update(overrides)
-    return data
-
-
-def make_submitted_report(exporter: User, **overrides) -> Report:
-    """A report filed by `exporter` through the reports services (status `submitted`)."""
-    report = report_services.report_create(actor=exporter, data=report_data(**overrides))
-    return report_services.report_submit(actor=exporter, report_id=report.pk)
 
 
 @dataclass

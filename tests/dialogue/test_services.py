@@ -186,8 +186,7 @@ def test_no_message_in_a_closed_state(people, status):
 
 def test_no_message_on_a_draft(people):
     from reports.services import report_create
-
-    from .helpers import report_data
+    from tests.reports.helpers import complete_data as report_data
 
     draft = report_create(actor=people.exporter, data=report_data())
     with pytest.raises(InvalidTransition):

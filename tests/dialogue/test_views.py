@@ -84,8 +84,7 @@ def test_officer_actions_offered_by_state(client, people):
 
 def test_draft_shows_no_thread(client, people):
     from reports.services import report_create
-
-    from .helpers import report_data
+    from tests.reports.helpers import complete_data as report_data
 
     draft = report_create(actor=people.exporter, data=report_data())
     html = _thread(client, people.exporter, draft).content.decode()

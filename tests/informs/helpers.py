@@ -3,50 +3,18 @@ lifecycle by the shared transition runner."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from informs import services as inform_services
 from informs.models import Inform
 from portal.models import User
-from reports import clock
 from reports import services as report_services
 from reports.models import Report
 from tests import factories
-
-
-def report_data(**overrides) -> dict:
-    planned = clock.jst_date(timezone.now()) + datetime.timedelta(days=20)
-    data = {
-        "technology": "mlcc",
-        "technology_scope": "both",
-        "technology_summary": "積層セラミックコンデンサの製造技術一式",
-        "transaction_type": "subsidiary_transfer",
-        "counterparty_name": "X Co.",
-        "counterparty_country": "CN",
-        "counterparty_address": "Shanghai",
-        "counterparty_relationship": "subsidiary",
-        "ownership_percent": 60,
-        "planned_contract_date": planned,
-        "provision_methods": ["documents"],
-        "management_measures": "アクセス管理",
-        "contact_name": "山田太郎",
-        "contact_department": "輸出管理部",
-        "contact_phone": "03-0000-0000",
-        "contact_email": "a@example.jp",
-        "declaration": True,
-    }
-    data.update(overrides)
-    return data
-
-
-def make_submitted_report(exporter: User, **overrides) -> Report:
-    report = report_services.report_create(actor=exporter, data=report_data(**overrides))
-    return report_services.report_submit(actor=exporter, report_id=report.pk)
+from tests.reports.helpers import submitted_report as make_submitted_report
 
 
 def start_dialogue(report: Report, officer: User) -> Report:
