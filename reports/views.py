@@ -238,6 +238,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/detail.html", context)
 
 
+def _run_action(request, report: Report, form, action, success: str) -> HttpResponse | None:
+    """Call a service with a valid form; on success or a state conflict, back to the report.
+
+    Field errors go back on the form (None is returned so the caller re-renders it with
+    everything typed kept).
+    """
+    try:
+        action()
+    except ValidationError as exc:
+        _put_errors(form, exc.message_dict)
+        return None
+    except InvalidTransition as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect("reports:detail", report.pk)
+
+
 @roles.exporter_required
 @require_http_methods(["GET", "POST"])
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,19 +267,20 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         return _report_form_page(request, form, report, title=title)
     form = AmendmentForm(request.POST, current_technology=current)
     if form.is_valid():
-        data = form.service_data()
-        try:
-            services.report_amend(
-                actor=request.user, report_id=report.pk, data=data, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            _put_errors(form, exc.message_dict)
-        except InvalidTransition as exc:
-            messages.error(request, str(exc.message))
-            return redirect("reports:detail", report.pk)
-        else:
-            messages.success(request, _("The amendment was filed."))
-            return redirect("reports:detail", report.pk)
+        done = _run_action(
+            request,
+            report,
+            form,
+            lambda: services.report_amend(
+                actor=request.user,
+                report_id=report.pk,
+                data=form.service_data(),
+                note=form.cleaned_data["note"],
+            ),
+            _("The amendment was filed."),
+        )
+        if done:
+            return done
     return _report_form_page(request, form, report, title=title)
 
 
@@ -271,18 +290,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_user(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.report_withdraw(
+        done = _run_action(
+            request,
+            report,
+            form,
+            lambda: services.report_withdraw(
                 actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _put_errors(form, exc.message_dict)
-        except InvalidTransition as exc:
-            messages.error(request, str(exc.message))
-            return redirect("reports:detail", report.pk)
-        else:
-            messages.success(request, _("The report was withdrawn."))
-            return redirect("reports:detail", report.pk)
+            ),
+            _("The report was withdrawn."),
+        )
+        if done:
+            return done
     return render(request, "reports/withdraw.html", {"form": form, "report": report})
 
 
@@ -292,27 +310,20 @@ def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_user(request.user, pk)
     form = ExtendDeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.report_extend_deadline(
+        done = _run_action(
+            request,
+            report,
+            form,
+            lambda: services.report_extend_deadline(
                 actor=request.user,
                 report_id=report.pk,
                 new_last_day=form.cleaned_data["new_due_date"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _put_errors(
-                form,
-                {
-                    ("new_due_date" if k == "new_due_date" else k): v
-                    for k, v in exc.message_dict.items()
-                },
-            )
-        except InvalidTransition as exc:
-            messages.error(request, str(exc.message))
-            return redirect("reports:detail", report.pk)
-        else:
-            messages.success(request, _("The deadline was extended."))
-            return redirect("reports:detail", report.pk)
+            ),
+            _("The deadline was extended."),
+        )
+        if done:
+            return done
     return render(request, "reports/extend.html", {"form": form, "report": report})
 
 

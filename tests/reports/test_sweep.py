@@ -355,3 +355,25 @@ def test_sweep_racing_an_officers_conclude_gives_one_outcome(people):
         )
 
     race_sweep_against(people, start_then_conclude, "conclude")
+
+
+@pytest.mark.django_db
+def test_extend_deadline_page(people, client):
+    report = file_report(people)
+    url = f"/reports/{report.pk}/extend-deadline/"
+    client.force_login(people["officer"])
+    assert client.get(url).status_code == 403
+    client.force_login(people["supervisor"])
+    with time_machine.travel(RECEIVED + datetime.timedelta(days=3), tick=False):
+        response = client.post(url, {"new_due_date": "2025-04-01", "reason": "理由"})
+        assert response.status_code == 200 and "has-error" in response.content.decode()
+        assert "理由" in response.content.decode()  # what was typed is kept
+        response = client.post(url, {"new_due_date": "2025-04-20", "reason": "照会中"})
+        assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.decision_due_at == datetime.datetime(2025, 4, 21, tzinfo=JST)
+    with time_machine.travel(datetime.datetime(2025, 4, 22, tzinfo=JST), tick=False):
+        response = client.post(url, {"new_due_date": "2025-05-20", "reason": "遅すぎる"})
+        assert response.status_code == 302  # back to the report with the refusal message
+    report.refresh_from_db()
+    assert report.decision_due_at == datetime.datetime(2025, 4, 21, tzinfo=JST)
