@@ -1,47 +1,22 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from dialogue import services
 from dialogue.models import Message
 from portal.errors import InvalidTransition
 from reports.models import Report, Status
+from tests.concurrency import needs_row_locks, run_together
 
 from .helpers import make_submitted_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
-    ),
+    needs_row_locks,
 ]
-
-
-def _race(*actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes: list = [None] * len(actions)
-
-    def run(i, action):
-        try:
-            barrier.wait()
-            outcomes[i] = action()
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_two_officers_starting_the_dialogue_at_once_give_one_owner(people):
     report = make_submitted_report(people.exporter)
-    outcomes = _race(
+    outcomes = run_together(
         lambda: services.report_start_dialogue(actor=people.officer, report_id=report.pk),
         lambda: services.report_start_dialogue(actor=people.officer2, report_id=report.pk),
     )
@@ -56,7 +31,7 @@ def test_two_officers_starting_the_dialogue_at_once_give_one_owner(people):
 def test_a_message_racing_the_conclusion_is_either_in_before_it_or_refused(people):
     report = make_submitted_report(people.exporter)
     services.report_start_dialogue(actor=people.officer, report_id=report.pk)
-    outcomes = _race(
+    outcomes = run_together(
         lambda: services.report_conclude(
             actor=people.officer, report_id=report.pk, summary="s", agreed_measures="m"
         ),

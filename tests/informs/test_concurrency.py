@@ -2,10 +2,8 @@
 together at a barrier, so the row locks (not mocks) decide who wins."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from informs import services
@@ -15,39 +13,26 @@ from portal.models import Sequence
 from reports import clock
 from reports.models import Report, Status
 from reports.services import report_lapse
+from tests.concurrency import needs_row_locks, run_together
 
 from .helpers import make_report_under_dialogue, propose
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
-    ),
+    needs_row_locks,
 ]
 
 
 def _run_together(*actions):
-    """Run each action in its own thread and connection, released at once; return outcomes."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("ok", action())
-        except InvalidTransition as exc:
-            outcomes[index] = ("conflict", exc.status)
-        except Exception as exc:  # surfaced by the assertions below
-            outcomes[index] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a transaction hung"
+    """Outcomes as ("ok", result), ("conflict", status) or ("error", repr)."""
+    outcomes = []
+    for result in run_together(*actions):
+        if isinstance(result, InvalidTransition):
+            outcomes.append(("conflict", result.status))
+        elif isinstance(result, Exception):
+            outcomes.append(("error", repr(result)))
+        else:
+            outcomes.append(("ok", result))
     return outcomes
 
 

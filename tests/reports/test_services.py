@@ -1,19 +1,18 @@
 import datetime
 import re
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from portal.errors import InvalidTransition
 from portal.models import AuditRecord, Notification
 from reports import services
 from reports.models import Report, ReportRevision, Status
 from tests import factories
+from tests.concurrency import needs_row_locks, run_together
 
 from .helpers import complete_data, submitted_report
 
@@ -271,58 +270,36 @@ def test_status_cannot_be_assigned_directly(exporter, catalog):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
-)
+@needs_row_locks
 def test_concurrent_submits_give_one_reference(catalog):
     exporter = factories.ExporterFactory()
     colleague = factories.ExporterFactory(organisation=exporter.organisation)
     report = services.report_create(actor=exporter, data=complete_data())
-    barrier = threading.Barrier(4)
-    outcomes = []
-
-    def submit(user):
-        try:
-            barrier.wait()
-            services.report_submit(actor=user, report_id=report.pk)
-            outcomes.append("ok")
-        except InvalidTransition:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(u,)) for u in [exporter, colleague] * 2]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    results = run_together(
+        *(
+            lambda user=user: services.report_submit(actor=user, report_id=report.pk)
+            for user in [exporter, colleague] * 2
+        )
+    )
+    conflicts = [r for r in results if isinstance(r, InvalidTransition)]
+    assert len(conflicts) == 3 and sum(isinstance(r, Report) for r in results) == 1
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
     assert report.transitions.count() == 1 and report.revisions.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
-)
+@needs_row_locks
 def test_concurrent_submits_of_different_reports_get_distinct_references(catalog):
     exporter = factories.ExporterFactory()
     reports = [services.report_create(actor=exporter, data=complete_data()) for _ in range(6)]
-    barrier = threading.Barrier(len(reports))
-
-    def submit(report_id):
-        try:
-            barrier.wait()
-            services.report_submit(actor=exporter, report_id=report_id)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(r.pk,)) for r in reports]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(
+        *(
+            lambda report_id=r.pk: services.report_submit(actor=exporter, report_id=report_id)
+            for r in reports
+        )
+    )
+    assert all(isinstance(r, Report) for r in results), results
     references = list(Report.objects.values_list("reference", flat=True))
     assert None not in references
     numbers = sorted(int(r[-6:]) for r in references)

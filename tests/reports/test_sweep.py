@@ -1,5 +1,4 @@
 import datetime
-import threading
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from reports import services
 from reports.models import ReminderSent, Report, Status
 from reports.sweep import deadlines_sweep, lapse_due_reports
 from tests import factories
+from tests.concurrency import needs_row_locks, run_together
 
 from .helpers import submitted_report
 
@@ -257,33 +257,7 @@ def test_sweep_command_prints_what_it_did(people):
     assert "0 reminders sent, 1 reports lapsed" in out.getvalue()
 
 
-PG_ONLY = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL; CI runs on it"
-)
-
-
-def run_together(*functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-@PG_ONLY
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_lapse_once_and_remind_once(people):
     due_reports = [file_report(people) for _ in range(6)]
@@ -331,7 +305,7 @@ def race_sweep_against(people, action, decided: str):
         assert (report.status == Status.LAPSED) == (decisions == ["lapse"])
 
 
-@PG_ONLY
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_sweep_racing_a_withdrawal_gives_one_outcome(people):
     race_sweep_against(
@@ -343,7 +317,7 @@ def test_sweep_racing_a_withdrawal_gives_one_outcome(people):
     )
 
 
-@PG_ONLY
+@needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_sweep_racing_an_officers_conclude_gives_one_outcome(people):
     from dialogue.services import report_conclude, report_start_dialogue
