@@ -9,6 +9,7 @@ from reports.models import (
     TechnologyScope,
     TransactionType,
 )
+from reports.services import EDITABLE_FIELDS
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -52,45 +53,6 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = [
-            "id",
-            "reference",
-            "status",
-            "revision",
-            "organisation",
-            "technology",
-            "technology_name_ja",
-            "technology_name_en",
-            "technology_scope",
-            "technology_summary",
-            "transaction_type",
-            "counterparty_name",
-            "counterparty_country",
-            "counterparty_address",
-            "counterparty_relationship",
-            "ownership_percent",
-            "planned_contract_date",
-            "provision_methods",
-            "management_measures",
-            "contact_name",
-            "contact_department",
-            "contact_phone",
-            "contact_email",
-            "declaration",
-            "received_at",
-            "decision_due_at",
-            "late",
-            "late_reason",
-            "assigned_officer",
-            "responsible_division",
-            "withdrawal_reason",
-            "outcome_summary",
-            "agreed_measures",
-            "not_subject_rule",
-            "not_subject_reason",
-            "created_at",
-            "updated_at",
-        ]
         read_only_fields = [
             "id",
             "reference",
@@ -106,6 +68,17 @@ class ReportSerializer(serializers.ModelSerializer):
             "not_subject_reason",
             "created_at",
             "updated_at",
+        ]
+        # What the exporter writes is the services' list; the rest is read-only or derived.
+        fields = [
+            *read_only_fields[:4],
+            "organisation",
+            "technology_name_ja",
+            "technology_name_en",
+            "assigned_officer",
+            "responsible_division",
+            *EDITABLE_FIELDS,
+            *read_only_fields[4:],
         ]
 
     def to_representation(self, instance):
