@@ -28,6 +28,12 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.sweep_deadlines",
         "schedule": float(_sweep_seconds) if _sweep_seconds else crontab(minute="*/15"),
     },
+    # The e-mail outbox: notifications whose e-mail was not delivered on commit (broker down,
+    # mail server down, worker died) are queued again, each at its own backoff.
+    "deliver-pending-emails": {
+        "task": "portal.tasks.deliver_pending_emails",
+        "schedule": 60.0,
+    },
     # Files left on disk by uploads whose transaction rolled back; nothing refers to them.
     "purge-orphan-attachments": {
         "task": "dialogue.tasks.attachments_purge_orphans",

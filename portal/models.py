@@ -142,6 +142,8 @@ class AuditRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Related lookups and Django internals use the base manager: make it the refusing one.
+        base_manager_name = "objects"
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
 
@@ -155,6 +157,13 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped (no address)")
+    FAILED = "failed", _("Failed")
 
 
 class Notification(models.Model):
@@ -172,11 +181,27 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail outbox: the row is written in the action's transaction and delivered by the
+    # worker; beat re-queues what is still pending, so a broker or mail outage loses nothing.
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_last_error = models.CharField(max_length=300, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending",
+                condition=models.Q(email_state="pending"),
+            ),
+        ]
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" else self.title_ja

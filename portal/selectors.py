@@ -1,8 +1,13 @@
 """Reads of the portal app: who should hear about what."""
 
-from django.db.models import QuerySet
+import datetime
+from typing import Any
 
-from .models import Role, User
+from django.conf import settings
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
+
+from .models import EmailState, Notification, Role, User
 
 
 def _people(role_in: list[str], **membership: int | None) -> QuerySet[User]:
@@ -26,3 +31,11 @@ def division_officers(division_id: int | None) -> QuerySet[User]:
 
 def division_supervisors(division_id: int | None) -> QuerySet[User]:
     return _people([Role.SUPERVISOR], division_id=division_id)
+
+
+def outbox_backlog() -> dict[str, Any]:
+    """E-mails still pending past the backlog age (the partial index on pending rows)."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.EMAIL_OUTBOX_BACKLOG_MINUTES)
+    return Notification.objects.filter(
+        email_state=EmailState.PENDING, created_at__lt=cutoff
+    ).aggregate(count=Count("pk"), oldest=Min("created_at"))

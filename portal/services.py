@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -11,8 +11,11 @@ from django.utils import translation
 
 from .models import AuditRecord, Notification, User
 from .request_context import current_request_id
+from .tasks import send_notification_emails
 
 SYSTEM_ACTOR = "system"
+
+logger = logging.getLogger(__name__)
 
 
 def _audit_row(
@@ -87,8 +90,6 @@ def notify_many(messages: Iterable[dict[str, Any]]) -> list[Notification]:
     Each message is notify()'s keyword arguments. `title` and `body` are lazy translatable
     strings, stored in Japanese and English. All rows go in one insert and one broker message.
     """
-    from .tasks import send_notification_emails
-
     rows = [
         row
         for m in messages
@@ -104,8 +105,25 @@ def notify_many(messages: Iterable[dict[str, Any]]) -> list[Notification]:
     Notification.objects.bulk_create(rows)
     if rows:
         ids = [str(n.pk) for n in rows]
-        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
+        transaction.on_commit(lambda: notification_emails_enqueue(ids=ids))
     return rows
+
+
+def notification_emails_enqueue(*, ids: list[str]) -> bool:
+    """Hand committed outbox rows to the worker now; if the broker is down, beat does it later.
+
+    Never raises: the action that wrote the rows has committed and must answer success.
+    """
+    try:
+        send_notification_emails.delay(ids)
+    except Exception:
+        logger.warning(
+            "broker unavailable; %d e-mail(s) stay in the outbox for the next delivery run",
+            len(ids),
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 def notify(

@@ -1,15 +1,19 @@
+import uuid
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu import Connection
 
 from . import roles
 from .models import AuditRecord
+from .selectors import outbox_backlog
 from .services import notification_mark_read
 
 
@@ -46,13 +50,32 @@ def _check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def _check_outbox() -> None:
+    backlog = outbox_backlog()
+    if backlog["count"]:
+        raise OutboxBacklog(
+            f"{backlog['count']} e-mail(s) undelivered for over "
+            f"{settings.EMAIL_OUTBOX_BACKLOG_MINUTES} minutes, oldest {backlog['oldest']:%Y-%m-%d %H:%M}"
+        )
+
+
+class OutboxBacklog(Exception):
+    pass
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {}
-    for name, check in (("database", _check_database), ("broker", _check_broker)):
+    for name, check in (
+        ("database", _check_database),
+        ("broker", _check_broker),
+        ("outbox", _check_outbox),
+    ):
         try:
             check()
             checks[name] = "ok"
+        except OutboxBacklog as exc:
+            checks[name] = f"error: {exc}"
         except Exception as exc:
             checks[name] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
@@ -71,6 +94,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @roles.role_required(lambda u: u.is_authenticated)
 def notifications_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id") or None
+    if ids is not None:
+        try:
+            ids = [str(uuid.UUID(value)) for value in ids]
+        except ValueError:
+            return HttpResponseBadRequest(
+                _("That notification does not exist."), content_type="text/plain; charset=utf-8"
+            )
     notification_mark_read(user=request.user, notification_ids=ids)
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):

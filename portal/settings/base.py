@@ -105,7 +105,7 @@ ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@pretransfer.example.go.jp")
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = os.getenv("PORTAL_BASE_URL") or f"http://127.0.0.1:{os.getenv('PORT') or 8000}"
 
 # --- Celery -------------------------------------------------------------------------------
 # With REDIS_URL the broker is Redis; without it, kombu's filesystem transport, which needs
@@ -129,6 +129,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang on a dead broker: fail fast, the outbox
+# (portal.tasks.deliver_pending_emails) delivers later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# E-mail outbox: rows still pending this long after creation are re-queued by beat; a row is
+# tried at most this many times (backoff 30 s doubling, capped at an hour) before "failed";
+# /healthz reports pending rows older than the backlog age.
+EMAIL_OUTBOX_GRACE_SECONDS = int(os.environ.get("EMAIL_OUTBOX_GRACE_SECONDS", "120"))
+EMAIL_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("EMAIL_OUTBOX_MAX_ATTEMPTS", "12"))
+EMAIL_OUTBOX_BATCH = 1000
+EMAIL_OUTBOX_BACKLOG_MINUTES = int(os.environ.get("EMAIL_OUTBOX_BACKLOG_MINUTES", "15"))
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -22,6 +22,7 @@ def test_notification_is_stored_and_emailed_after_commit():
     assert "ログイン" in message.subject and "Sign in" in message.subject
     n = Notification.objects.get(recipient=user)
     assert n.title_ja == "ログイン" and n.title_en == "Sign in" and n.emailed_at is not None
+    assert n.email_state == "sent"
 
 
 def test_rolled_back_action_notifies_no_one():
@@ -56,17 +57,57 @@ def test_user_sees_only_their_notifications(client):
     assert "for-a-only" not in client.get(reverse("notifications")).content.decode()
 
 
-def test_failed_mail_is_released_for_a_retry(settings):
-    settings.EMAIL_BACKEND = "tests.portal.failing_mail.Backend"
-    from portal.tasks import send_notification_email
+def test_failed_mail_waits_for_its_next_attempt_and_is_sent_once(settings):
+    import datetime
 
+    import time_machine
+    from django.utils import timezone
+
+    from portal.tasks import deliver_pending_emails, send_notification_email
+
+    settings.EMAIL_BACKEND = "tests.portal.failing_mail.Backend"
     user = factories.ExporterFactory()
-    n = Notification.objects.create(recipient=user, verb="test", title_ja="t", title_en="t")
-    with pytest.raises(OSError):
-        send_notification_email(str(n.pk))
+    with transaction.atomic():
+        (n,) = notify(recipients=[user], verb="test", title="t", body="b")
     n.refresh_from_db()
-    assert n.emailed_at is None  # not marked sent: the retry will send it
+    assert (n.email_state, n.email_attempts, n.emailed_at) == ("pending", 1, None)
+    assert "mail server unreachable" in n.email_last_error
+    assert n.email_next_attempt_at > timezone.now()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert send_notification_email(str(n.pk)) is True
-    assert send_notification_email(str(n.pk)) is False  # and only once
+    assert send_notification_email(str(n.pk)) is False  # backing off: not yet
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        assert deliver_pending_emails() == 1
+        assert deliver_pending_emails() == 0  # delivered: nothing left to queue
+        assert send_notification_email(str(n.pk)) is False  # and only once
+    n.refresh_from_db()
+    assert n.email_state == "sent" and n.emailed_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_mail_that_keeps_failing_is_given_up_and_named(settings):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from portal.tasks import deliver_pending_emails
+
+    settings.EMAIL_BACKEND = "tests.portal.failing_mail.Backend"
+    settings.EMAIL_OUTBOX_MAX_ATTEMPTS = 3
+    user = factories.ExporterFactory()
+    with transaction.atomic():
+        (n,) = notify(recipients=[user], verb="test", title="t", body="b")
+    for hours in (1, 2):
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=hours), tick=False):
+            deliver_pending_emails()
+    n.refresh_from_db()
+    assert (n.email_state, n.email_attempts) == ("failed", 3)
+
+
+def test_recipient_without_address_is_skipped():
+    user = factories.ExporterFactory(email="")
+    with transaction.atomic():
+        (n,) = notify(recipients=[user], verb="test", title="t", body="b")
+    n.refresh_from_db()
+    assert n.email_state == "skipped" and mail.outbox == []

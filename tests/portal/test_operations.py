@@ -18,7 +18,28 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_ok(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200, response.content
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "outbox": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_names_an_email_backlog(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.models import Notification
+    from tests import factories
+
+    user = factories.ExporterFactory()
+    fresh = Notification.objects.create(recipient=user, verb="t", title_ja="t", title_en="t")
+    assert client.get(reverse("healthz")).status_code == 200  # a fresh row is no backlog
+    old = timezone.now() - datetime.timedelta(minutes=20)
+    Notification.objects.filter(pk=fresh.pk).update(created_at=old)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["outbox"].startswith("error: 1 e-mail(s) undelivered")
+    Notification.objects.filter(pk=fresh.pk).update(email_state="sent")
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 @pytest.mark.django_db
