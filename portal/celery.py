@@ -34,6 +34,11 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.deliver_pending_emails",
         "schedule": 60.0,
     },
+    # Answers kept for Idempotency-Key retries are forgotten after a day.
+    "purge-idempotency-keys": {
+        "task": "portal.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=10, hour=3),
+    },
     # Files left on disk by uploads whose transaction rolled back; nothing refers to them.
     "purge-orphan-attachments": {
         "task": "dialogue.tasks.attachments_purge_orphans",

@@ -2,7 +2,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .request_context import current_request_id
 
@@ -46,3 +48,42 @@ class JapaneseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, a query or a form field is refused with a 400.
+
+    PostgreSQL text cannot hold NUL, so a filter like `?status=%00` would otherwise end in a
+    500; no legitimate input contains one. JSON bodies are checked by the API's parser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = _("The request contains a NUL character, which is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": str(message)}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        if _nul_in(request.GET):
+            return True
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return _nul_in(request.POST)
+        return False
+
+
+def _nul_in(query_dict) -> bool:
+    return any("\x00" in item for key, values in query_dict.lists() for item in (key, *values))

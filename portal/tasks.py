@@ -99,3 +99,11 @@ def deliver_pending_emails() -> int:
     for start in range(0, len(ids), 100):
         send_notification_emails.delay(ids[start : start + 100])
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Beat: forget Idempotency-Key answers past their retention."""
+    from .idempotency import idempotency_keys_purge
+
+    return idempotency_keys_purge()

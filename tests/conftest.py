@@ -1,5 +1,6 @@
 import pytest
 from celery.signals import task_postrun
+from django.core.cache import cache
 from django.db import close_old_connections, connections
 from rest_framework.test import APIClient
 
@@ -8,6 +9,11 @@ from portal.celery import app as celery_app
 from portal.models import Division
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    cache.clear()
 
 
 @pytest.fixture

@@ -30,7 +30,12 @@ def exception_handler(exc, context):
             status=status.HTTP_403_FORBIDDEN,
         )
     response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code == 400 and isinstance(response.data, dict):
+    if (
+        response is not None
+        and response.status_code == 400
+        and isinstance(response.data, dict)
+        and set(response.data) != {"detail"}  # an unreadable body: {"detail": "..."} stays
+    ):
         response.data = {field: _flat(messages) for field, messages in response.data.items()}
     return response
 

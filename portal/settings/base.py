@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "portal",
     "catalog",
     "reports",
@@ -40,9 +42,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RejectNulMiddleware",
+    "portal.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy on every response: only the portal's own files, no inline script or
+# style, no framing, forms post only to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -71,8 +88,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The worker, beat and web server share one file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The worker, beat and web server share one file. WAL lets readers go on while one writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so two writers queue on the
+    # busy timeout instead of one failing with "database is locked" when it upgrades its lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
@@ -157,13 +182,51 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.PortalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.UserReadThrottle",
+        "portal.api.throttling.UserWriteThrottle",
+        "portal.api.throttling.AnonReadThrottle",
+        "portal.api.throttling.AnonWriteThrottle",
+    ],
     "DATETIME_FORMAT": "iso-8601",
 }
+# Per minute; a company's system filing in a burst stays far below these.
+API_THROTTLE_RATES = {
+    "user_read": os.environ.get("API_THROTTLE_USER_READ", "600/min"),
+    "user_write": os.environ.get("API_THROTTLE_USER_WRITE", "120/min"),
+    "anon_read": os.environ.get("API_THROTTLE_ANON_READ", "60/min"),
+    "anon_write": os.environ.get("API_THROTTLE_ANON_WRITE", "20/min"),
+}
+API_JSON_MAX_BYTES = 1024 * 1024
+API_JSON_MAX_DEPTH = 32
+IDEMPOTENCY_KEY_HOURS = 24
+
+# Throttle counters are shared by every web process through Redis when there is one.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pre-transfer report portal API",
     "DESCRIPTION": "Prior reports under FEFTA Art. 55-8, dialogue and informs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, not a CDN: the CSP allows only 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.declare_common_answers",
+    ],
     # Reports and informs both have a `status` field with different codes.
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "reports.models.Status",

@@ -25,7 +25,6 @@ def broker_at(url):
 
     def repoint(to):
         celery_app.conf.broker_url = to
-        celery_app.pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
