@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -6,8 +7,15 @@ from . import views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its script as a file, so the page needs no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its script as a file, so the page needs no inline script (CSP);
+    # Swagger UI sets inline styles and data: icons, allowed on this page only.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("", include("catalog.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("dialogue.api.urls")),

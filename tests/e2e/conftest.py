@@ -44,8 +44,20 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Any Content-Security-Policy violation fails the test: the browser reports each one on
+    # the console, so a page that needs inline script or style cannot slip in.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 def sign_in(page, username, password="pw-test-2025"):  # noqa: S107 - factory password

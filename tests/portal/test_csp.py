@@ -18,13 +18,21 @@ def _policy(response) -> dict[str, str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/accounts/login/", "/catalog/", "/healthz", "/api/v1/schema/", "/api/v1/docs/"]
+    "url", ["/accounts/login/", "/catalog/", "/healthz", "/api/v1/schema/", "/reports/"]
 )
 def test_every_response_carries_the_policy(client, url):
     policy = _policy(client.get(url))
     assert policy["default-src"] == "default-src 'self'"
     assert policy["frame-ancestors"] == "frame-ancestors 'none'"
     assert "unsafe-inline" not in str(policy) and "unsafe-eval" not in str(policy)
+
+
+@pytest.mark.django_db
+def test_api_docs_allow_inline_style_but_never_inline_script(client):
+    policy = _policy(client.get("/api/v1/docs/"))
+    assert policy["default-src"] == "default-src 'self'"
+    assert "script-src" not in policy  # falls back to 'self' alone
+    assert policy["style-src"] == "style-src 'self' 'unsafe-inline'"
 
 
 @pytest.mark.django_db
