@@ -2,7 +2,8 @@
 # Serves the portal with a Celery worker and beat; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT="${PORT:-8000}"
+# Exported: the worker builds e-mail links from it (PORTAL_BASE_URL in portal/settings/base.py).
+export PORT="${PORT:-8000}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
 mkdir -p .run
 trap 'trap - EXIT INT TERM; kill $(jobs -p) 2>/dev/null; wait' EXIT INT TERM
