@@ -78,3 +78,19 @@ def _or_default(lookup, default: str) -> str:
         return lookup()
     except Exception:
         return default
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token is missing or stale: say what to do, in the portal's style."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext
+
+    return permission_denied(
+        request,
+        PermissionDenied(
+            gettext(
+                "The form could not be accepted because its security check failed, for example "
+                "after a long pause. Open the page again and send the form again."
+            )
+        ),
+    )

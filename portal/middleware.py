@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -61,14 +62,23 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
-            message = _("The request contains a NUL character, which is not allowed.")
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": str(message)}, status=400, json_dumps_params={"ensure_ascii": False}
-                )
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        try:
+            has_nul = self._has_nul(request)
+        except MultiPartParserError:
+            return self._bad_request(request, _("The form data could not be read."))
+        if has_nul:
+            return self._bad_request(
+                request, _("The request contains a NUL character, which is not allowed.")
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _bad_request(request, message):
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": str(message)}, status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     @staticmethod
     def _has_nul(request) -> bool:

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -9,7 +10,21 @@ from portal.roles import is_exporter
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the portal's domain errors mapped to the contract's status codes."""
+    """DRF's handler, plus the portal's domain errors mapped to the contract's status codes.
+
+    Errors are always JSON, also on endpoints that answer a file (PDF, attachment).
+    """
+    response = _handle(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is None or renderer.format not in ("json", "api"):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _handle(exc, context):
     if isinstance(exc, InvalidTransition):
         shown = exc.status
         request = context.get("request")

@@ -61,7 +61,7 @@ def declare_common_answers(result, generator, request, public):
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("FieldErrors", FIELD_ERRORS)
     schemas.setdefault("Conflict", CONFLICT)
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
@@ -73,10 +73,11 @@ def declare_common_answers(result, generator, request, public):
                 "403": _answer("The caller's role may not do this.", "Error"),
                 "429": _answer("Too many requests.", "Error", RETRY_AFTER),
             }
-            if "{" in path:
-                common["404"] = _answer(
-                    "Not found, or outside the caller's organisation or division.", "Error"
-                )
+            common["404"] = _answer(
+                "Not found, outside the caller's organisation or division, or a page past the "
+                "end of a list.",
+                "Error",
+            )
             if writes:
                 common["409"] = _answer("Not allowed in the current state.", "Conflict")
                 common["413"] = _answer("The request body is too large.", "Error")

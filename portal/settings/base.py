@@ -42,8 +42,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.middleware.RejectNulMiddleware",
+    # Idempotency reads the raw body before anything parses the form (Django allows one).
     "portal.idempotency.IdempotencyMiddleware",
+    "portal.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -62,6 +63,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.error_views.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

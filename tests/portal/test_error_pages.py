@@ -222,3 +222,15 @@ def test_production_settings_answer_api_errors_in_json():
     status, content_type, body = answers["/boom/"]
     assert status == 500 and content_type.startswith("text/html")
     assert "Server error" in body and "portal" in body and ".css" in body
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_styled_page_that_says_what_to_do(settings):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = csrf_client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "security check failed" in body and "Open the page again" in body

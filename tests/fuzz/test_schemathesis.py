@@ -1,0 +1,79 @@
+"""The API fuzzed from its own OpenAPI schema (schemathesis), as an exporter and as an officer:
+no 5xx, every status documented, every body as the schema says. Bounded: a few examples per
+operation (SCHEMATHESIS_EXAMPLES, default 15)."""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests import factories
+from tests.dialogue.helpers import make_people
+from tests.reports.helpers import submitted_report
+
+pytestmark = pytest.mark.fuzz
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+CHECKS = (
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+)
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture
+def world(catalog, settings):
+    """Real objects for the ids the fuzzer tries: reports 1… of the exporter's organisation."""
+    settings.API_THROTTLE_RATES = {k: "100000/min" for k in settings.API_THROTTLE_RATES}
+    people = make_people(catalog)
+    for _ in range(3):
+        submitted_report(people.exporter)
+    return people
+
+
+def _headers(user) -> dict[str, str]:
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"Authorization": f"Token {token.key}"}
+
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@FUZZ
+def test_api_as_an_exporter(case, world):
+    response = case.call(headers=_headers(world.exporter))
+    case.validate_response(response, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ
+def test_api_as_an_officer(case, world):
+    response = case.call(headers=_headers(world.officer))
+    case.validate_response(response, checks=CHECKS)
