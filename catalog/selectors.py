@@ -70,11 +70,11 @@ def technology_overlapping_version(
 
 
 def _filed_reports(technology: Technology) -> QuerySet:
-    # Drafts are re-resolved against the catalog at submit, so only filed reports pin a
-    # technology version (withdrawn ones included: they keep pointing at what was in force).
-    from reports.models import Report, Status
-
-    return Report.objects.filter(technology=technology).exclude(status=Status.DRAFT)
+    # Through the relation the report app declares (Report.technology, related_name
+    # "reports"): the catalog imports no domain app. Drafts are re-resolved against the
+    # catalog at submit and have no reference yet, so only filed reports pin a technology
+    # version (withdrawn ones included: they keep pointing at what was in force).
+    return technology.reports.filter(reference__isnull=False)
 
 
 def technology_in_use(technology: Technology) -> bool:

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 from catalog.models import Category, Technology
@@ -27,6 +28,9 @@ def technology_data(**overrides):
     return data
 
 
+_numbers = itertools.count(900001)
+
+
 def make_report(technology: Technology, planned_contract_date: datetime.date):
     """A filed report pointing at `technology` (created directly, already submitted)."""
     from reports.models import Report, Status
@@ -38,6 +42,7 @@ def make_report(technology: Technology, planned_contract_date: datetime.date):
         technology=technology,
         planned_contract_date=planned_contract_date,
         status=Status.SUBMITTED,
+        reference=f"PR-2025-{next(_numbers):06d}",  # every filed report has its reference
     )
 
 
