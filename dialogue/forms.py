@@ -6,9 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Technology
+from reports import limits
+from reports.forms import LimitedTextField, page_number_field
 from reports.models import Status
 
-from .models import Message, MessageKind, NotSubjectRule
+from .limits import MESSAGE_BODY_MAX_LENGTH
+from .models import MessageKind, NotSubjectRule
 from .selectors import QUEUE_ALL, QUEUE_OPEN
 
 BLANK = [("", "---------")]
@@ -16,11 +19,7 @@ BLANK = [("", "---------")]
 
 class MessageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of message"), choices=MessageKind.choices)
-    body = forms.CharField(
-        label=_("Message"),
-        max_length=Message._meta.get_field("body").max_length,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    body = LimitedTextField(label=_("Message"), max_length=MESSAGE_BODY_MAX_LENGTH, rows=6)
     # Not `file`: the upload form shares the report page, and field ids derive from names.
     attachment = forms.FileField(
         label=_("Attach a file (optional)"),
@@ -50,18 +49,19 @@ class AttachmentForm(forms.Form):
 
 
 class ConcludeForm(forms.Form):
-    summary = forms.CharField(
-        label=_("Summary of the dialogue"), widget=forms.Textarea(attrs={"rows": 5})
+    summary = LimitedTextField(
+        label=_("Summary of the dialogue"), max_length=limits.OUTCOME_SUMMARY_MAX_LENGTH, rows=5
     )
-    agreed_measures = forms.CharField(
+    agreed_measures = LimitedTextField(
         label=_("Agreed technology management measures"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.AGREED_MEASURES_MAX_LENGTH,
+        rows=5,
     )
 
 
 class NotSubjectForm(forms.Form):
     rule = forms.ChoiceField(label=_("Screening rule"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = LimitedTextField(label=_("Reason"), max_length=limits.NOT_SUBJECT_REASON_MAX_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +92,9 @@ class QueueFilterForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Reference, company or counterparty"),
+        error_messages={"max_length": limits.TOO_LONG_MESSAGE},
     )
+    page = page_number_field()
 
     def __init__(self, *args, division_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

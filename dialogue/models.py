@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .limits import MESSAGE_BODY_MAX_LENGTH
+
 
 class MessageKind(models.TextChoices):
     QUESTION = "question", _("Question")
@@ -49,7 +51,7 @@ class Message(models.Model):
 
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
-    body = models.TextField(_("message"), max_length=10000)
+    body = models.TextField(_("message"), max_length=MESSAGE_BODY_MAX_LENGTH)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

@@ -24,9 +24,16 @@ from portal.models import User
 from portal.selectors import division_staff, organisation_members
 from portal.services import audit_record, notify
 from portal.text import by_language, lazy_format
+from reports.limits import (
+    AGREED_MEASURES_MAX_LENGTH,
+    NOT_SUBJECT_REASON_MAX_LENGTH,
+    OUTCOME_SUMMARY_MAX_LENGTH,
+    length_errors,
+)
 from reports.models import OPEN_STATUSES, Report, Status
 from reports.services import apply_transition
 
+from .limits import MESSAGE_BODY_MAX_LENGTH
 from .models import EXPORTER_KINDS, Attachment, Message, MessageKind, NotSubjectRule, ThreadRead
 
 # The thread stays open while METI is deciding and after an inform (the licence application
@@ -285,11 +292,9 @@ def message_post(
         body = (body or "").strip()
         if not body:
             raise ValidationError({"body": [_("Write the message.")]})
-        max_length = Message._meta.get_field("body").max_length or 10000
-        if len(body) > max_length:
-            raise ValidationError(
-                {"body": [_("Keep the message under %(n)s characters.") % {"n": max_length}]}
-            )
+        too_long = length_errors(body=(body, MESSAGE_BODY_MAX_LENGTH))
+        if too_long:
+            raise ValidationError(too_long)
         # Checked before anything is written, so a refused file leaves no half-posted message.
         for file in files:
             attachment_check(file, _clean_file_name(file.name or ""))
@@ -408,6 +413,12 @@ def report_conclude(*, actor: User, report_id: int, summary: str, agreed_measure
             errors["summary"] = [_("Summarise the outcome of the dialogue.")]
         if not agreed_measures:
             errors["agreed_measures"] = [_("Record the technology management measures agreed.")]
+        errors.update(
+            length_errors(
+                summary=(summary, OUTCOME_SUMMARY_MAX_LENGTH),
+                agreed_measures=(agreed_measures, AGREED_MEASURES_MAX_LENGTH),
+            )
+        )
         if report.status != Status.UNDER_DIALOGUE:
             raise InvalidTransition(report.status)
         if errors:
@@ -450,6 +461,7 @@ def report_mark_not_subject(*, actor: User, report_id: int, rule: str, reason: s
             errors["rule"] = [_("Choose the screening rule that applies.")]
         if not reason:
             errors["reason"] = [_("Explain why the report is not subject to reporting.")]
+        errors.update(length_errors(reason=(reason, NOT_SUBJECT_REASON_MAX_LENGTH)))
         if report.status not in (Status.SUBMITTED, Status.UNDER_DIALOGUE):
             raise InvalidTransition(report.status)
         if errors:

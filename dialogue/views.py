@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -43,6 +43,14 @@ def _allowed_kinds(user) -> list[str]:
 
 def _back_to_report(report: Report) -> HttpResponse:
     return redirect("reports:detail", report.pk)
+
+
+def _is_local_path(request: HttpRequest, url: str) -> bool:
+    """`next` may only be a path on this site (not a view name `redirect()` would look up,
+    nor another host)."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 def _run(form, action: Callable[[], Any], fields: dict[str, str] | None = None) -> tuple[Any, int]:
@@ -292,8 +300,12 @@ def not_subject(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = QueueFilterForm(request.GET or None, division_id=user.division_id)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.queue_for(user, filters), 25).get_page(request.GET.get("page"))
+    # A malformed filter is answered 400 with its error next to it; the valid ones still apply.
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.cleaned_data
+    page = Paginator(selectors.queue_for(user, filters), 25).get_page(filters.get("page"))
     unread = selectors.unread_message_counts(user, [r.pk for r in page])
     now = timezone.now()
     rows = []
@@ -322,7 +334,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "reassign_choices": workload,
             }
         )
-    return render(request, "dialogue/queue.html", context)
+    return render(request, "dialogue/queue.html", context, status=400 if form.errors else 200)
 
 
 @roles.supervisor_required
@@ -352,10 +364,8 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
                         "officer": result.assigned_officer.display_name,
                     },
                 )
-                if next_url and url_has_allowed_host_and_scheme(
-                    next_url, allowed_hosts={request.get_host()}
-                ):
-                    return redirect(next_url)
+                if _is_local_path(request, next_url):
+                    return HttpResponseRedirect(next_url)
                 return _back_to_report(report)
         else:
             status = 400

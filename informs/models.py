@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
 
 
 class InformStatus(models.TextChoices):
@@ -36,8 +39,17 @@ class Inform(models.Model):
     )
     # Given only at issue, from a gap-free yearly sequence: INF-<JST year>-<4 digits>.
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
-    grounds = models.TextField(_("grounds"))
-    licence_conditions = models.JSONField(_("licence conditions"), default=list, blank=True)
+    grounds = models.TextField(
+        _("grounds"),
+        max_length=limits.GROUNDS_MAX_LENGTH,
+        validators=[MaxLengthValidator(limits.GROUNDS_MAX_LENGTH)],
+    )
+    licence_conditions = models.JSONField(
+        _("licence conditions"),
+        default=list,
+        blank=True,
+        validators=[limits.validate_licence_conditions],
+    )
     # Copied at proposal so that a later change of the setting does not rewrite old notices.
     legal_basis = models.TextField(_("legal basis"))
 
@@ -66,7 +78,12 @@ class Inform(models.Model):
         blank=True,
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_reason = models.TextField(
+        _("reason for returning"),
+        max_length=limits.RETURN_REASON_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(limits.RETURN_REASON_MAX_LENGTH)],
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("acknowledged by"),

@@ -18,9 +18,11 @@ from portal.selectors import division_staff, division_supervisors, organisation_
 from portal.services import audit_record, notify, sequence_next
 from portal.text import by_language, lazy_format
 from reports import clock
+from reports.limits import length_errors
 from reports.models import Report, Status
 from reports.services import apply_transition
 
+from . import limits
 from .models import Inform, InformStatus
 
 
@@ -29,7 +31,8 @@ def _report_url(report: Report) -> str:
 
 
 def clean_licence_conditions(value: Any) -> list[str]:
-    """Licence conditions as a list of non-empty strings (trimmed); ValidationError otherwise."""
+    """Licence conditions as a list of non-empty strings (trimmed), within the notice's
+    limits (informs.limits); ValidationError otherwise."""
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(c, str) for c in value):
@@ -41,6 +44,9 @@ def clean_licence_conditions(value: Any) -> list[str]:
         raise ValidationError(
             {"licence_conditions": [str(_("A licence condition cannot be empty."))]}
         )
+    problems = limits.licence_condition_problems(conditions)
+    if problems:
+        raise ValidationError({"licence_conditions": problems})
     return conditions
 
 
@@ -72,6 +78,7 @@ def inform_propose(*, actor: User, report_id: int, grounds: str, licence_conditi
         grounds = (grounds or "").strip()
         if not grounds:
             errors["grounds"] = [str(_("Give the grounds for the inform."))]
+        errors.update(length_errors(grounds=(grounds, limits.GROUNDS_MAX_LENGTH)))
         try:
             conditions = clean_licence_conditions(licence_conditions)
         except ValidationError as exc:
@@ -206,6 +213,9 @@ def inform_return(*, actor: User, inform_id: int, reason: str) -> Inform:
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"reason": [str(_("Give the reason for returning."))]})
+        too_long = length_errors(reason=(reason, limits.RETURN_REASON_MAX_LENGTH))
+        if too_long:
+            raise ValidationError(too_long)
         report = apply_transition(
             report_id=report.pk,
             actor=actor,

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from reports.selectors import clock_overview, report_for_user
 
 from . import selectors, services
 from .forms import InformProposeForm, InformReturnForm
+from .limits import RETURN_REASON_MAX_LENGTH
 from .models import Inform, InformStatus
 from .pdf import inform_notice_pdf
 
@@ -51,6 +52,7 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
                 InformProposeForm() if staff and report.status == Status.UNDER_DIALOGUE else None
             ),
             "can_decide": pending and supervisor and not own,
+            "return_reason_max_length": RETURN_REASON_MAX_LENGTH,
             "own_proposal": pending and own,
             "can_acknowledge": (
                 issued is not None
@@ -68,10 +70,11 @@ def _report_detail(report_id: int) -> str:
 def _back(request: HttpRequest, report_id: int) -> HttpResponse:
     """Back to where the form was (the supervisors' page or the report), never off-site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() would take any other word for a view name and fail on it.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect(_report_detail(report_id))
 
 
@@ -185,6 +188,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
         {
             "awaiting": [p for p in proposals if not p.own],
             "own": [p for p in proposals if p.own],
+            "return_reason_max_length": RETURN_REASON_MAX_LENGTH,
             **clock_overview(request.user, now=now),
         },
     )

@@ -2,16 +2,39 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country
 from catalog.selectors import technologies_in_force
 
-from .models import ProvisionMethod, Relationship, TechnologyScope, TransactionType
+from . import limits
+from .models import ProvisionMethod, Relationship, Status, TechnologyScope, TransactionType
 from .services import EDITABLE_FIELDS
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 BLANK = [("", "---------")]
+PAGE_NUMBER_MESSAGE = _("Give the page number as a whole number from 1.")
+
+
+class LimitedTextField(forms.CharField):
+    """Free text with a maximum length (reports.limits): the browser's `maxlength`, the limit
+    in the help text, and the message the API and the services give for a text too long."""
+
+    def __init__(self, *, max_length: int, help_text="", rows: int = 4, **kwargs):
+        limit = limits.limit_help(max_length)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(
+            max_length=max_length,
+            help_text=format_lazy("{} {}", help_text, limit) if help_text else limit,
+            error_messages={"max_length": limits.TOO_LONG_MESSAGE},
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        # A browser counts a line break as one character against `maxlength` but sends it as
+        # CR LF: count it as the browser did, so that a text it let through is not refused.
+        return super().to_python(value).replace("\r\n", "\n")
 
 
 def _technology_choices(extra_code: str | None = None) -> list[tuple[str, str]]:
@@ -101,12 +124,11 @@ class ReportForm(forms.Form):
     technology_scope = forms.ChoiceField(
         label=_("Technology provided"), choices=BLANK + TechnologyScope.choices, required=False
     )
-    technology_summary = forms.CharField(
+    technology_summary = LimitedTextField(
         label=_("What exactly is provided"),
-        help_text=_("At most 2,000 characters."),
-        max_length=2000,
+        max_length=limits.TECHNOLOGY_SUMMARY_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
     )
     transaction_type = forms.ChoiceField(
         label=_("Transaction type"), choices=BLANK + TransactionType.choices, required=False
@@ -137,12 +159,12 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    late_reason = forms.CharField(
+    late_reason = LimitedTextField(
         label=_("Reason for reporting on or after the contract date"),
         help_text=_("Only when the report is filed on or after the planned contract date."),
-        max_length=2000,
+        max_length=limits.LATE_REASON_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     provision_methods = forms.MultipleChoiceField(
         label=_("Provision methods"),
@@ -151,11 +173,11 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    management_measures = forms.CharField(
+    management_measures = LimitedTextField(
         label=_("Planned technology management measures"),
-        max_length=4000,
+        max_length=limits.MANAGEMENT_MEASURES_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
     )
     contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
     contact_department = forms.CharField(label=_("Department"), max_length=200, required=False)
@@ -173,6 +195,10 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["technology"].choices = BLANK + _technology_choices(current_technology)
         self.fields["counterparty_country"].choices = BLANK + _country_choices()
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                # One message for a text too long, in pages and the API alike.
+                field.error_messages["max_length"] = limits.TOO_LONG_MESSAGE
 
     def groups(self):
         for title, names in self.GROUPS:
@@ -185,10 +211,10 @@ class ReportForm(forms.Form):
 
 
 class AmendmentForm(ReportForm):
-    note = forms.CharField(
+    note = LimitedTextField(
         label=_("What does this amendment change, and why?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.AMENDMENT_NOTE_MAX_LENGTH,
+        rows=3,
     )
 
     GROUPS = [(_("Amendment"), ["note"]), *ReportForm.GROUPS[:-1]]
@@ -199,11 +225,10 @@ class AmendmentForm(ReportForm):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = LimitedTextField(
         label=_("Reason for withdrawing"),
-        max_length=2000,
+        max_length=limits.WITHDRAWAL_REASON_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -212,8 +237,29 @@ class ExtendDeadlineForm(forms.Form):
         label=_("New last day for the decision"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(
+    reason = LimitedTextField(
         label=_("Reason for the extension"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.EXTENSION_REASON_MAX_LENGTH,
+        rows=3,
     )
+
+
+def page_number_field() -> forms.IntegerField:
+    """`?page=` of a list page: a whole number from 1 (past the last page shows the last)."""
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": PAGE_NUMBER_MESSAGE, "min_value": PAGE_NUMBER_MESSAGE},
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    """The exporter's list of reports: `?status=` and `?page=`."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    page = page_number_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *Status.choices]

@@ -10,6 +10,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import roles
 
+from . import limits
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -134,9 +136,9 @@ class Report(ConcurrentTransitionMixin, models.Model):
     )
     technology_summary = models.TextField(
         _("what exactly is provided"),
-        max_length=2000,
+        max_length=limits.TECHNOLOGY_SUMMARY_MAX_LENGTH,
         blank=True,
-        validators=[MaxLengthValidator(2000)],
+        validators=[MaxLengthValidator(limits.TECHNOLOGY_SUMMARY_MAX_LENGTH)],
     )
     transaction_type = models.CharField(
         _("transaction type"), max_length=40, choices=TransactionType.choices, blank=True
@@ -169,9 +171,9 @@ class Report(ConcurrentTransitionMixin, models.Model):
     provision_methods = models.JSONField(_("provision methods"), default=list, blank=True)
     management_measures = models.TextField(
         _("planned management measures"),
-        max_length=4000,
+        max_length=limits.MANAGEMENT_MEASURES_MAX_LENGTH,
         blank=True,
-        validators=[MaxLengthValidator(4000)],
+        validators=[MaxLengthValidator(limits.MANAGEMENT_MEASURES_MAX_LENGTH)],
     )
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_department = models.CharField(_("contact department"), max_length=200, blank=True)
@@ -180,9 +182,9 @@ class Report(ConcurrentTransitionMixin, models.Model):
     declaration = models.BooleanField(_("declaration"), default=False)
     late_reason = models.TextField(
         _("reason for reporting late"),
-        max_length=2000,
+        max_length=limits.LATE_REASON_MAX_LENGTH,
         blank=True,
-        validators=[MaxLengthValidator(2000)],
+        validators=[MaxLengthValidator(limits.LATE_REASON_MAX_LENGTH)],
     )
 
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -197,11 +199,31 @@ class Report(ConcurrentTransitionMixin, models.Model):
         blank=True,
     )
 
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    outcome_summary = models.TextField(_("summary of the dialogue"), blank=True)
-    agreed_measures = models.TextField(_("agreed management measures"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        max_length=limits.WITHDRAWAL_REASON_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(limits.WITHDRAWAL_REASON_MAX_LENGTH)],
+    )
+    outcome_summary = models.TextField(
+        _("summary of the dialogue"),
+        max_length=limits.OUTCOME_SUMMARY_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(limits.OUTCOME_SUMMARY_MAX_LENGTH)],
+    )
+    agreed_measures = models.TextField(
+        _("agreed management measures"),
+        max_length=limits.AGREED_MEASURES_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(limits.AGREED_MEASURES_MAX_LENGTH)],
+    )
     not_subject_rule = models.CharField(_("rule"), max_length=40, blank=True)
-    not_subject_reason = models.TextField(_("reason"), blank=True)
+    not_subject_reason = models.TextField(
+        _("reason"),
+        max_length=limits.NOT_SUBJECT_REASON_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(limits.NOT_SUBJECT_REASON_MAX_LENGTH)],
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -331,7 +353,11 @@ class ReportRevision(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     content = models.JSONField()
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        max_length=limits.AMENDMENT_NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(limits.AMENDMENT_NOTE_MAX_LENGTH)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -351,7 +377,10 @@ class DeadlineExtension(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
     old_due_at = models.DateTimeField()
     new_due_at = models.DateTimeField()
-    reason = models.TextField()
+    reason = models.TextField(
+        max_length=limits.EXTENSION_REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(limits.EXTENSION_REASON_MAX_LENGTH)],
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

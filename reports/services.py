@@ -21,7 +21,7 @@ from portal.selectors import division_staff, organisation_members
 from portal.services import audit_record, notify, sequence_next
 from portal.text import by_language, lazy_format
 
-from . import clock
+from . import clock, limits
 from .models import (
     OPEN_STATUSES,
     DeadlineExtension,
@@ -432,6 +432,9 @@ def report_amend(*, actor: User, report_id: int, data: dict[str, Any], note: str
         )
     if not note.strip():
         raise ValidationError({"note": [str(_("Say briefly what the amendment changes."))]})
+    too_long = limits.length_errors(note=(note, limits.AMENDMENT_NOTE_MAX_LENGTH))
+    if too_long:
+        raise ValidationError(too_long)
     old_technology = report.technology.code if report.technology else None
     errors = _apply_fields(report, {k: v for k, v in data.items() if k != "declaration"})
     if report.technology and report.technology.code != old_technology:
@@ -479,6 +482,9 @@ def report_withdraw(*, actor: User, report_id: int, reason: str = "") -> Report:
     _require_exporter_of(report, actor)
     if report.status in (Status.SUBMITTED, Status.UNDER_DIALOGUE) and not reason.strip():
         raise ValidationError({"reason": [str(_("Give the reason for withdrawing."))]})
+    too_long = limits.length_errors(reason=(reason, limits.WITHDRAWAL_REASON_MAX_LENGTH))
+    if too_long:
+        raise ValidationError(too_long)
     was_filed = report.status != Status.DRAFT
     report = apply_transition(
         report_id=report.pk,
@@ -537,6 +543,7 @@ def report_extend_deadline(
         ]
     if not reason.strip():
         errors["reason"] = [str(_("Give the reason for the extension."))]
+    errors.update(limits.length_errors(reason=(reason, limits.EXTENSION_REASON_MAX_LENGTH)))
     if errors:
         raise ValidationError(errors)
     old_due_at = report.decision_due_at

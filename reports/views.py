@@ -17,7 +17,14 @@ from portal import roles
 from portal.errors import InvalidTransition
 
 from . import clock, selectors, services
-from .forms import AmendmentForm, ExtendDeadlineForm, ReportForm, ScreeningForm, WithdrawForm
+from .forms import (
+    AmendmentForm,
+    DashboardFilterForm,
+    ExtendDeadlineForm,
+    ReportForm,
+    ScreeningForm,
+    WithdrawForm,
+)
 from .models import Report, Status
 from .pdf import report_pdf
 from .screening import Answers, screen
@@ -67,10 +74,13 @@ def _unread_counts(user, report_ids) -> dict:
 @roles.exporter_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_visible_to(request.user).order_by("-created_at")
-    status = request.GET.get("status", "")
-    if status in Status.values:
+    # A malformed filter is answered 400 with its error next to it; the valid ones still apply.
+    filters = DashboardFilterForm(request.GET)
+    filters.is_valid()
+    status = filters.cleaned_data.get("status") or ""
+    if status:
         reports = selectors.filter_by_status(reports, request.user, status)
-    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    page = Paginator(reports, 25).get_page(filters.cleaned_data.get("page"))
     unread = _unread_counts(request.user, [r.pk for r in page])
     now = timezone.now()
     rows = [
@@ -86,7 +96,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/dashboard.html",
-        {"page": page, "rows": rows, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "rows": rows,
+            "statuses": Status.choices,
+            "status": status,
+            "filters": filters,
+        },
+        status=400 if filters.errors else 200,
     )
 
 

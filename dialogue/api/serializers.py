@@ -1,7 +1,17 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from dialogue.limits import MESSAGE_BODY_MAX_LENGTH
 from dialogue.models import Attachment, Message, MessageKind, NotSubjectRule
+from reports import limits
+
+
+def _limited_text(max_length: int) -> serializers.CharField:
+    """Required free text with its limit: 400 with the pages' message, `maxLength` in the
+    schema."""
+    return serializers.CharField(
+        max_length=max_length, error_messages={"max_length": limits.TOO_LONG_MESSAGE}
+    )
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -42,7 +52,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 class MessageCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MessageKind.choices)
-    body = serializers.CharField(max_length=Message._meta.get_field("body").max_length)
+    body = _limited_text(MESSAGE_BODY_MAX_LENGTH)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -51,10 +61,10 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class ConcludeSerializer(serializers.Serializer):
-    summary = serializers.CharField()
-    agreed_measures = serializers.CharField()
+    summary = _limited_text(limits.OUTCOME_SUMMARY_MAX_LENGTH)
+    agreed_measures = _limited_text(limits.AGREED_MEASURES_MAX_LENGTH)
 
 
 class NotSubjectSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=NotSubjectRule.choices)
-    reason = serializers.CharField()
+    reason = _limited_text(limits.NOT_SUBJECT_REASON_MAX_LENGTH)

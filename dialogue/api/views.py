@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.db.models import Max
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,6 +19,7 @@ from dialogue.models import Message
 from dialogue.views import attachment_response
 from portal.roles import IsExporterOrMetiStaff, IsMetiStaff
 from reports.api.serializers import ReportSerializer
+from reports.api.views import PageNumberPaginationStrict
 from reports.selectors import report_for_user
 
 from .serializers import (
@@ -35,6 +37,7 @@ class ReportMessagesView(generics.ListCreateAPIView):
 
     permission_classes = [IsExporterOrMetiStaff]
     serializer_class = MessageSerializer
+    pagination_class = PageNumberPaginationStrict
 
     def get_report(self):
         if not hasattr(self, "_report"):
@@ -57,7 +60,12 @@ class ReportMessagesView(generics.ListCreateAPIView):
             )
         return response
 
+    # On `post`, which is what the schema generator reads (on `create` it was ignored and the
+    # request was documented as a Message).
     @extend_schema(request=MessageCreateSerializer, responses={201: MessageSerializer})
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        return self.create(request, *args, **kwargs)
+
     def create(self, request: Request, *args, **kwargs) -> Response:
         report = self.get_report()
         serializer = MessageCreateSerializer(data=request.data)
@@ -124,7 +132,13 @@ class AttachmentDownloadView(APIView):
     permission_classes = [IsExporterOrMetiStaff]
     renderer_classes = [JSONRenderer, _AnyContentRenderer]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file is served as the type its content was judged to be at upload.
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted(services.ALLOWED_CONTENT_TYPES)
+        }
+    )
     def get(self, request: Request, pk: int):
         return attachment_response(selectors.attachment_for_user(request.user, pk))
 

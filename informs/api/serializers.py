@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
-from ..models import Inform
+from reports.limits import TOO_LONG_MESSAGE
+
+from .. import limits
+from ..models import Inform, InformStatus
 
 
 def _username(user) -> str | None:
@@ -12,10 +15,9 @@ class InformSerializer(serializers.ModelSerializer):
 
     report = serializers.IntegerField(source="report_id", read_only=True)
     report_reference = serializers.CharField(source="report.reference", read_only=True)
-    # A plain string in the schema: a second enum for a field named "status" collides with the
-    # report's (drf_spectacular.W001, which `check --deploy` treats as a failure) until
-    # SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names both.
-    status = serializers.CharField(read_only=True, help_text="`proposed`, `issued` or `returned`")
+    # An enum of its own in the schema (InformStatusEnum): SPECTACULAR_SETTINGS
+    # ["ENUM_NAME_OVERRIDES"] names it apart from the report's `status`.
+    status = serializers.ChoiceField(choices=InformStatus.choices, read_only=True)
     proposed_by = serializers.SerializerMethodField()
     approved_by = serializers.SerializerMethodField()
     returned_by = serializers.SerializerMethodField()
@@ -59,14 +61,29 @@ class InformSerializer(serializers.ModelSerializer):
 
 
 class InformProposeSerializer(serializers.Serializer):
-    grounds = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    # Empty strings pass here so that the service gives its own message for them.
+    # Empty strings pass here so that the service gives its own message for them; the limits
+    # (informs.limits) are counted on the trimmed text, as the service and the pages count.
+    grounds = serializers.CharField(
+        allow_blank=True,
+        max_length=limits.GROUNDS_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
+    )
     licence_conditions = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        child=serializers.CharField(
+            allow_blank=True,
+            max_length=limits.LICENCE_CONDITION_MAX_LENGTH,
+            error_messages={"max_length": TOO_LONG_MESSAGE},
+        ),
         required=False,
         default=list,
+        max_length=limits.LICENCE_CONDITIONS_MAX_COUNT,
+        error_messages={"max_length": limits.TOO_MANY_CONDITIONS_MESSAGE},
     )
 
 
 class InformReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    reason = serializers.CharField(
+        allow_blank=True,
+        max_length=limits.RETURN_REASON_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
+    )

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from portal.api.renderers import PDFRenderer
 from portal.roles import IsExporter, IsExporterOrMetiStaff, IsMetiStaff
+from reports.api.views import PageNumberPaginationStrict
 from reports.selectors import report_for_user
 
 from .. import selectors, services
@@ -23,6 +24,7 @@ class ReportInformsView(generics.ListCreateAPIView):
     """GET: the report's informs the caller may see. POST (officer): propose an inform."""
 
     serializer_class = InformSerializer
+    pagination_class = PageNumberPaginationStrict
 
     def get_permissions(self):
         if self.request.method == "POST":

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from catalog.models import Technology
+from reports import limits
 from reports.models import (
     ProvisionMethod,
     Relationship,
@@ -11,15 +13,27 @@ from reports.models import (
 )
 from reports.services import EDITABLE_FIELDS
 
+TECHNOLOGY_CODE_MAX_LENGTH = Technology._meta.get_field("code").max_length
+
 
 class ReportSerializer(serializers.ModelSerializer):
     """The report as api.md gives it; writes are parsed here and validated by the services."""
 
     technology = serializers.CharField(
-        source="technology.code", required=False, allow_null=True, allow_blank=True
+        source="technology.code",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=TECHNOLOGY_CODE_MAX_LENGTH,
+        error_messages={"max_length": limits.TOO_LONG_MESSAGE},
     )
-    technology_name_ja = serializers.CharField(source="technology.name_ja", read_only=True)
-    technology_name_en = serializers.CharField(source="technology.name_en", read_only=True)
+    # Always present: null while a draft has no technology yet.
+    technology_name_ja = serializers.CharField(
+        source="technology.name_ja", read_only=True, allow_null=True
+    )
+    technology_name_en = serializers.CharField(
+        source="technology.name_en", read_only=True, allow_null=True
+    )
     technology_scope = serializers.ChoiceField(
         choices=TechnologyScope.choices, required=False, allow_blank=True
     )
@@ -37,12 +51,23 @@ class ReportSerializer(serializers.ModelSerializer):
         choices=Relationship.choices, required=False, allow_blank=True
     )
     ownership_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
     )
     provision_methods = serializers.ListField(
         child=serializers.ChoiceField(choices=ProvisionMethod.choices), required=False
     )
-    technology_summary = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    technology_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=limits.TECHNOLOGY_SUMMARY_MAX_LENGTH,
+        error_messages={"max_length": limits.TOO_LONG_MESSAGE},
+    )
     assigned_officer = serializers.CharField(
         source="assigned_officer.username", read_only=True, allow_null=True
     )
@@ -80,6 +105,20 @@ class ReportSerializer(serializers.ModelSerializer):
             *EDITABLE_FIELDS,
             *read_only_fields[4:],
         ]
+        # One message for a text too long, in pages and the API alike (reports.limits).
+        extra_kwargs = {
+            name: {"error_messages": {"max_length": limits.TOO_LONG_MESSAGE}}
+            for name in (
+                "counterparty_name",
+                "counterparty_address",
+                "management_measures",
+                "contact_name",
+                "contact_department",
+                "contact_phone",
+                "contact_email",
+                "late_reason",
+            )
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -1,26 +1,99 @@
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.models import Country, Technology
 from portal import roles
 from portal.api.renderers import PDFRenderer
 from portal.errors import InvalidTransition
-from reports import selectors, services
+from reports import limits, selectors, services
+from reports.forms import PAGE_NUMBER_MESSAGE
 from reports.models import Status, TransactionType
 from reports.pdf import report_pdf
 from reports.screening import Answers, screen
 
-from .serializers import ReportSerializer, RevisionSerializer, TransitionSerializer
+from .serializers import (
+    TECHNOLOGY_CODE_MAX_LENGTH,
+    ReportSerializer,
+    RevisionSerializer,
+    TransitionSerializer,
+)
+
+
+class PageNumberPaginationStrict(PageNumberPagination):
+    """DRF's page numbers, with a malformed `?page=` a 400 naming the parameter (DRF answers
+    404 "Invalid page." for it). A page past the last is still 404."""
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param) or 1
+        if value in self.last_page_strings:
+            return paginator.num_pages
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            raise serializers.ValidationError({self.page_query_param: [PAGE_NUMBER_MESSAGE]})
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+def _shown(value: str) -> str:
+    """A rejected value as quoted back in a message: never more than a few dozen characters."""
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+class ReportListFilterSerializer(serializers.Serializer):
+    """The list's query parameters (api.md, "Reports"); a malformed one is a 400 naming it."""
+
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, allow_blank=True, help_text="A state code."
+    )
+    technology = serializers.CharField(
+        required=False, allow_blank=True, help_text="A technology code (any version)."
+    )
+    country = serializers.CharField(
+        required=False, allow_blank=True, help_text="The counterparty's ISO 3166-1 alpha-2 code."
+    )
+
+    def validate_technology(self, value: str) -> str:
+        if value and not Technology.objects.filter(code=value).exists():
+            raise serializers.ValidationError(
+                _("“%(code)s” is not a notified technology.") % {"code": _shown(value)}
+            )
+        return value
+
+    def validate_country(self, value: str) -> str:
+        value = value.upper()
+        if value and not (len(value) == 2 and Country.objects.filter(pk=value).exists()):
+            raise serializers.ValidationError(
+                _("“%(code)s” is not an ISO 3166-1 country code.") % {"code": _shown(value)}
+            )
+        return value
 
 
 class ScreeningInputSerializer(serializers.Serializer):
-    technology = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    technology = serializers.CharField(
+        allow_null=True,
+        allow_blank=True,
+        required=False,
+        max_length=TECHNOLOGY_CODE_MAX_LENGTH,
+        error_messages={"max_length": limits.TOO_LONG_MESSAGE},
+    )
     transaction_type = serializers.ChoiceField(choices=TransactionType.choices)
     destination_country = serializers.CharField(max_length=2, min_length=2)
     goods_only = serializers.BooleanField()
@@ -62,12 +135,22 @@ class ScreeningView(APIView):
         return Response(ScreeningResultSerializer(result).data)
 
 
+def _limited_text(max_length: int, **kwargs) -> serializers.CharField:
+    """Free text with its limit (reports.limits): 400 with the pages' message, and
+    `maxLength` in the schema."""
+    return serializers.CharField(
+        max_length=max_length, error_messages={"max_length": limits.TOO_LONG_MESSAGE}, **kwargs
+    )
+
+
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    reason = _limited_text(
+        limits.WITHDRAWAL_REASON_MAX_LENGTH, allow_blank=True, required=False, default=""
+    )
 
 
 class AmendSerializer(ReportSerializer):
-    note = serializers.CharField(max_length=2000)
+    note = _limited_text(limits.AMENDMENT_NOTE_MAX_LENGTH)
 
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "note"]
@@ -75,7 +158,7 @@ class AmendSerializer(ReportSerializer):
 
 class ExtendSerializer(serializers.Serializer):
     new_due_date = serializers.DateField()
-    reason = serializers.CharField(max_length=2000)
+    reason = _limited_text(limits.EXTENSION_REASON_MAX_LENGTH)
 
 
 class ReportViewSet(
@@ -87,20 +170,27 @@ class ReportViewSet(
 ):
     serializer_class = ReportSerializer
     permission_classes = [roles.IsExporterOrMetiStaff]
+    pagination_class = PageNumberPaginationStrict
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         qs = selectors.reports_visible_to(self.request.user).select_related("responsible_division")
-        params = self.request.query_params
+        filters = ReportListFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
         if params.get("status"):
             qs = selectors.filter_by_status(qs, self.request.user, params["status"])
         if params.get("technology"):
             qs = qs.filter(technology__code=params["technology"])
         if params.get("country"):
-            qs = qs.filter(counterparty_country_id=params["country"].upper())
+            qs = qs.filter(counterparty_country_id=params["country"])
         if roles.is_meti_staff(self.request.user):
             return qs.order_by("decision_due_at", "id")
         return qs.order_by("-created_at", "-id")
+
+    @extend_schema(parameters=[ReportListFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         return selectors.report_for_user(self.request.user, self.kwargs["pk"])
@@ -194,7 +284,7 @@ class ReportViewSet(
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(RevisionSerializer(page, many=True).data)
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         report = self.get_object()
