@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests import factories
 from tests.dialogue.helpers import make_people
 from tests.reports.helpers import submitted_report
 
@@ -44,7 +43,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @pytest.fixture
 def world(catalog, settings):
     """Real objects for the ids the fuzzer tries: reports 1… of the exporter's organisation."""
-    settings.API_THROTTLE_RATES = {k: "100000/min" for k in settings.API_THROTTLE_RATES}
+    settings.API_THROTTLE_RATES = dict.fromkeys(settings.API_THROTTLE_RATES, "100000/min")
     people = make_people(catalog)
     for _ in range(3):
         submitted_report(people.exporter)
