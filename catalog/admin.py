@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Country, Technology
+from .models import Country, ExclusionRule, Technology, TransactionType
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,3 +28,14 @@ class CountryAdmin(ReadOnlyAdmin):
     list_display = ("code", "name_ja", "name_en", "prior_report_exempt")
     list_filter = ("prior_report_exempt",)
     search_fields = ("code", "name_ja", "name_en")
+
+
+@admin.register(TransactionType)
+class TransactionTypeAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_ja", "name_en", "reportable", "effective_from", "effective_to")
+    search_fields = ("code", "name_ja", "name_en")
+
+
+@admin.register(ExclusionRule)
+class ExclusionRuleAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_ja", "name_en", "effective_from", "effective_to")

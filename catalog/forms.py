@@ -8,15 +8,15 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Technology
+from .models import ExclusionRule, Technology, TransactionType
 
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    model_field = cast(models.Field, Technology._meta.get_field(name))
+def _model_field(name: str, model: type[models.Model] = Technology, **kwargs: Any) -> forms.Field:
+    model_field = cast(models.Field, model._meta.get_field(name))
     field = model_field.formfield(**kwargs)
     assert field is not None
     return field
@@ -70,6 +70,63 @@ class TechnologyRetireForm(forms.Form):
             "that uses the technology."
         ),
     )
+
+
+def _period_field(name: str, model: type[models.Model]) -> forms.Field:
+    """`effective_from` or `effective_to` of a transaction type or an exclusion rule."""
+    if name == "effective_from":
+        help_text = _(
+            "Screening and the report form apply it to contracts planned from this day on. "
+            "It cannot be in the past."
+        )
+    else:
+        help_text = _(
+            "Leave empty while it stays in force. After this day screening and the report "
+            "form no longer apply it."
+        )
+    return _model_field(name, model, widget=_date_widget(), help_text=help_text)
+
+
+class _VersionForm(forms.Form):
+    """A form whose code is given when adding and fixed afterwards: reports and screening
+    answers cite it."""
+
+    def __init__(self, *args: Any, adding: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not adding:
+            del self.fields["code"]
+
+
+class TransactionTypeForm(_VersionForm):
+    """A transaction type version."""
+
+    code = _model_field("code", TransactionType)
+    name_ja = _model_field("name_ja", TransactionType)
+    name_en = _model_field("name_en", TransactionType)
+    reportable = _model_field("reportable", TransactionType)
+    exclusion_rule = _model_field("exclusion_rule", TransactionType)
+    order = _model_field("order", TransactionType)
+    effective_from = _period_field("effective_from", TransactionType)
+    effective_to = _period_field("effective_to", TransactionType)
+
+
+class ExclusionRuleForm(_VersionForm):
+    """An exclusion rule version."""
+
+    code = _model_field("code", ExclusionRule)
+    name_ja = _model_field("name_ja", ExclusionRule)
+    name_en = _model_field("name_en", ExclusionRule)
+    description_ja = _model_field(
+        "description_ja", ExclusionRule, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = _model_field(
+        "description_en", ExclusionRule, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    question_ja = _model_field("question_ja", ExclusionRule)
+    question_en = _model_field("question_en", ExclusionRule)
+    source = _model_field("source", ExclusionRule)
+    effective_from = _period_field("effective_from", ExclusionRule)
+    effective_to = _period_field("effective_to", ExclusionRule)
 
 
 class CountrySearchForm(forms.Form):

@@ -1,7 +1,8 @@
 """Loads fixtures/catalog.json and the ISO country list; only adds what is missing.
 
 Re-running never overwrites what administrators changed in the portal (names, scope, dates,
-country flags): `make run` calls this on every start.
+transaction types, exclusion rules, country flags): `make run` calls this on every start. A
+code with any version in the database is left alone, so a retired one stays retired.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from portal.models import Division
 
-from .models import Country, Technology
+from .models import Country, ExclusionRule, Technology, TransactionType
 
 CATALOG_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalog.json"
 
@@ -36,7 +37,13 @@ def iso_countries(overrides: dict | None = None) -> list[dict]:
 @transaction.atomic
 def load_catalog(path: Path = CATALOG_FIXTURE) -> dict[str, int]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    counts = {"divisions": 0, "technologies": 0, "countries": 0}
+    counts = {
+        "divisions": 0,
+        "technologies": 0,
+        "transaction_types": 0,
+        "exclusion_rules": 0,
+        "countries": 0,
+    }
     divisions = {}
     for row in data["divisions"]:
         division, created = Division.objects.get_or_create(code=row["code"], defaults=row)
@@ -49,6 +56,13 @@ def load_catalog(path: Path = CATALOG_FIXTURE) -> dict[str, int]:
         values = {**defaults, **row, "division": divisions[row["division"]]}
         Technology.objects.create(**values)
         counts["technologies"] += 1
+    for model, key in ((TransactionType, "transaction_type"), (ExclusionRule, "exclusion_rule")):
+        defaults = data.get(f"{key}_defaults", {})
+        known = set(model.objects.values_list("code", flat=True))
+        for row in data.get(f"{key}s", []):
+            if row["code"] not in known:
+                model.objects.create(**{**defaults, **row})
+                counts[f"{key}s"] += 1
     exempt = set(data.get("exempt_countries", []))
     existing = set(Country.objects.values_list("code", flat=True))
     new = [

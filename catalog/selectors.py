@@ -1,15 +1,19 @@
-"""Reads of the catalog; made at request time, so a new technology is offered from its date on."""
+"""Reads of the catalog; made at request time, so a new entry is offered from its date on."""
 
 from __future__ import annotations
 
 import datetime
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import Case, Max, Q, QuerySet, When
 from django.utils import timezone
 
 from portal.models import AuditRecord
 
-from .models import Country, Technology
+from .models import Country, ExclusionRule, InForcePeriod, Technology, TransactionType
+
+Entry = TypeVar("Entry", bound=InForcePeriod)
 
 
 def technologies_in_force(on: datetime.date) -> QuerySet[Technology]:
@@ -31,35 +35,84 @@ def technologies_upcoming(today: datetime.date | None = None) -> QuerySet[Techno
     )
 
 
-def technology_list(*, status: str = "", today: datetime.date | None = None) -> list[Technology]:
-    """Every version, by code and date, each with `status` (in_force, upcoming or retired)."""
+def technologies_offered(today: datetime.date | None = None) -> list[Technology]:
+    """What screening and the report form offer, one version per code: the one in force today,
+    or for a technology only announced, the first version to come (see `offered_versions`)."""
+    return offered_versions(Technology.objects.select_related("division"), today)
+
+
+def versions_around(
+    model: type[Entry], code: str, day: datetime.date
+) -> tuple[Entry | None, Entry | None]:
+    """The last version of `code` that ended before `day` and the first that starts after it:
+    what to tell someone who chose it for a day it is not in force."""
+    versions = model._default_manager.filter(code=code)
+    before = versions.filter(effective_to__lt=day).order_by("-effective_to").first()
+    after = versions.filter(effective_from__gt=day).order_by("effective_from").first()
+    return before, after
+
+
+def version_on(model: type[Entry], code: str, day: datetime.date) -> Entry | None:
+    """The version of `code` in force on `day`, or None when none is."""
+    return model._default_manager.in_force_on(day).filter(code=code).first()
+
+
+def latest_version(model: type[Entry], code: str) -> Entry | None:
+    """The version of `code` that started last, or None for a code the catalog does not know."""
+    return model._default_manager.filter(code=code).order_by("-effective_from").first()
+
+
+def with_status(
+    rows: QuerySet[Entry], *, status: str = "", today: datetime.date | None = None
+) -> list[Entry]:
+    """The rows (in_force, upcoming, retired or all), each with `status` on `today`."""
     today = today or timezone.localdate()
-    rows = Technology.objects.select_related("division").order_by("code", "effective_from")
     if status == "in_force":
-        rows = rows.in_force_on(today)
+        rows = rows.in_force_on(today)  # type: ignore[attr-defined]
     elif status == "upcoming":
-        rows = rows.upcoming(today)
+        rows = rows.upcoming(today)  # type: ignore[attr-defined]
     elif status == "retired":
         rows = rows.filter(effective_to__lt=today)
     result = list(rows)
-    for technology in result:
-        technology.status = technology.status_on(today)  # type: ignore[attr-defined]
+    for entry in result:
+        entry.status = entry.status_on(today)  # type: ignore[attr-defined]
     return result
+
+
+def offered_versions(rows: QuerySet[Entry], today: datetime.date | None = None) -> list[Entry]:
+    """One version per code of the rows in force today or announced for a later day: the one
+    in force today, else the first to come. Each has `announced`: True when not yet in force."""
+    today = today or timezone.localdate()
+    chosen: dict[str, Entry] = {}
+    # Versions of one code never overlap, so the earliest not yet retired is the right one.
+    for entry in rows.offered(today).order_by("effective_from", "pk"):  # type: ignore[attr-defined]
+        chosen.setdefault(entry.code, entry)
+    result = list(chosen.values())
+    for entry in result:
+        entry.announced = not entry.in_force_on(today)  # type: ignore[attr-defined]
+    return result
+
+
+def technology_list(*, status: str = "", today: datetime.date | None = None) -> list[Technology]:
+    """Every version, by code and date, each with `status` (in_force, upcoming or retired)."""
+    rows = Technology.objects.select_related("division").order_by("code", "effective_from")
+    return with_status(rows, status=status, today=today)
 
 
 def technology_versions(code: str) -> QuerySet[Technology]:
     return Technology.objects.filter(code=code).order_by("effective_from")
 
 
-def technology_overlapping_version(
+def overlapping_version(
+    model: type[Entry],
     *,
     code: str,
     effective_from: datetime.date,
     effective_to: datetime.date | None,
     exclude_pk: int | None = None,
-) -> Technology | None:
+) -> Entry | None:
     """Another version of `code` whose period shares at least one day with the one given."""
-    rows = Technology.objects.filter(code=code).filter(
+    rows = model._default_manager.filter(code=code).filter(
         Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
     )
     if effective_to is not None:
@@ -87,11 +140,86 @@ def technology_last_use_date(technology: Technology) -> datetime.date | None:
     return _filed_reports(technology).aggregate(last=Max("planned_contract_date"))["last"]
 
 
+def audit_history(entry: models.Model) -> QuerySet[AuditRecord]:
+    """The audit rows of one catalog entry, oldest first."""
+    return AuditRecord.objects.filter(
+        target_type=entry._meta.label_lower, target_id=str(entry.pk)
+    ).order_by("at", "id")
+
+
 def technology_history(technology: Technology) -> QuerySet[AuditRecord]:
     """The audit rows of this technology version, oldest first."""
-    return AuditRecord.objects.filter(
-        target_type=Technology._meta.label_lower, target_id=str(technology.pk)
-    ).order_by("at", "id")
+    return audit_history(technology)
+
+
+# --- transaction types ----------------------------------------------------------------------
+
+
+def transaction_types_in_force(on: datetime.date) -> QuerySet[TransactionType]:
+    """The transaction type versions in force on `on` (at most one per code), in form order."""
+    return TransactionType.objects.in_force_on(on).order_by("order", "code")
+
+
+def transaction_type_for_code_on(code: str, day: datetime.date) -> TransactionType | None:
+    """The version of `code` in force on `day`, or None when none is."""
+    return transaction_types_in_force(day).filter(code=code).first()
+
+
+def transaction_type_reportable(code: str, day: datetime.date) -> bool:
+    """Whether `code` is a transaction type in force on `day` that must be reported."""
+    transaction_type = transaction_type_for_code_on(code, day)
+    return transaction_type is not None and transaction_type.reportable
+
+
+def transaction_types_offered(today: datetime.date | None = None) -> list[TransactionType]:
+    """What screening and the report form offer: in force today or announced, in form order."""
+    offered = offered_versions(TransactionType.objects.all(), today)
+    return sorted(offered, key=lambda t: (t.order, t.code))
+
+
+def transaction_type_name(code: str, today: datetime.date | None = None) -> str:
+    """The name of `code` in the reader's language: of the version in force today, else of the
+    latest; the code itself for a code the catalog does not know."""
+    today = today or timezone.localdate()
+    version = version_on(TransactionType, code, today) or latest_version(TransactionType, code)
+    return version.name if version else code
+
+
+def transaction_type_list(
+    *, status: str = "", today: datetime.date | None = None
+) -> list[TransactionType]:
+    """Every version, in form order, each with `status` (in_force, upcoming or retired)."""
+    rows = TransactionType.objects.order_by("order", "code", "effective_from")
+    return with_status(rows, status=status, today=today)
+
+
+# --- exclusion rules ------------------------------------------------------------------------
+
+
+def exclusion_rules_in_force(on: datetime.date) -> dict[str, ExclusionRule]:
+    """The exclusion rules screening applies on `on`, by code."""
+    return {rule.code: rule for rule in ExclusionRule.objects.in_force_on(on)}
+
+
+def exclusion_rules_offered(today: datetime.date | None = None) -> dict[str, ExclusionRule]:
+    """The exclusion rules in force today or announced, by code: screening asks their
+    questions, and applies each on the planned contract dates it is in force."""
+    return {rule.code: rule for rule in offered_versions(ExclusionRule.objects.all(), today)}
+
+
+def exclusion_rule_list(
+    *, status: str = "", today: datetime.date | None = None
+) -> list[ExclusionRule]:
+    """Every version, by code and date, each with `status` (in_force, upcoming or retired)."""
+    return with_status(
+        ExclusionRule.objects.order_by("code", "effective_from"), status=status, today=today
+    )
+
+
+def versions_of(entry: Entry) -> QuerySet[Entry]:
+    """Every version of the entry's code (the entry included), oldest first."""
+    code = entry.code
+    return type(entry)._default_manager.filter(code=code).order_by("effective_from")
 
 
 def country_search(*, query: str = "", exempt: str = "") -> QuerySet[Country]:

@@ -1,7 +1,10 @@
-"""Catalog pages: the public list, and the administrators' technologies and countries."""
+"""Catalog pages: the public list, and the administrators' technologies, transaction types,
+exclusion rules and countries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,12 +24,14 @@ from portal.roles import administrator_required
 from . import selectors, services
 from .forms import (
     CountrySearchForm,
+    ExclusionRuleForm,
     TechnologyCreateForm,
     TechnologyEditForm,
     TechnologyRetireForm,
     TechnologyVersionForm,
+    TransactionTypeForm,
 )
-from .models import Country, Technology
+from .models import Country, ExclusionRule, InForcePeriod, Technology, TransactionType
 
 STATUS_LABELS = {
     "in_force": gettext_lazy("In force"),
@@ -38,6 +43,10 @@ VERB_LABELS = {
     "technology.add_version": gettext_lazy("New version added"),
     "technology.update": gettext_lazy("Edited"),
     "technology.retire": gettext_lazy("Retired"),
+    "transaction_type.create": gettext_lazy("Added"),
+    "transaction_type.update": gettext_lazy("Edited"),
+    "exclusion_rule.create": gettext_lazy("Added"),
+    "exclusion_rule.update": gettext_lazy("Edited"),
 }
 
 
@@ -206,11 +215,10 @@ def technology_retire(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@administrator_required
-def technology_history(request: HttpRequest, pk: int) -> HttpResponse:
-    technology = get_object_or_404(Technology, pk=pk)
+def _history_entries(entry: Any) -> list[dict[str, Any]]:
+    """The entry's audit rows, each with its label and the (field, before, after) it changed."""
     entries = []
-    for record in selectors.technology_history(technology):
+    for record in selectors.audit_history(entry):
         before = record.payload.get("before", {}) or {}
         after = record.payload.get("after", {}) or {}
         fields = list(dict.fromkeys([*before, *after]))
@@ -221,15 +229,214 @@ def technology_history(request: HttpRequest, pk: int) -> HttpResponse:
                 "changes": [(name, before.get(name), after.get(name)) for name in fields],
             }
         )
+    return entries
+
+
+@administrator_required
+def technology_history(request: HttpRequest, pk: int) -> HttpResponse:
+    technology = get_object_or_404(Technology, pk=pk)
     return render(
         request,
         "catalog/technology_history.html",
         {
             "technology": technology,
-            "entries": entries,
+            "entries": _history_entries(technology),
             "versions": selectors.technology_versions(technology.code),
         },
     )
+
+
+# --- transaction types and exclusion rules: the same four pages for each --------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the list, add, edit and history pages of one kind of catalog entry need."""
+
+    model: type[InForcePeriod]
+    form: type[TransactionTypeForm] | type[ExclusionRuleForm]
+    fields: tuple[str, ...]
+    listing: Callable[..., list]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    list_template: str
+    url_prefix: str  # "catalog:<prefix>_list", "_add", "_edit", "_history"
+    titles: dict[str, Any]
+
+
+def _update_transaction_type(*, actor: Any, entry: Any, data: dict) -> Any:
+    return services.transaction_type_update(actor=actor, transaction_type=entry, data=data)
+
+
+def _update_exclusion_rule(*, actor: Any, entry: Any, data: dict) -> Any:
+    return services.exclusion_rule_update(actor=actor, rule=entry, data=data)
+
+
+TRANSACTION_TYPES = _Kind(
+    model=TransactionType,
+    form=TransactionTypeForm,
+    fields=services.TRANSACTION_TYPE_FIELDS,
+    listing=selectors.transaction_type_list,
+    create=services.transaction_type_create,
+    update=_update_transaction_type,
+    list_template="catalog/transaction_types.html",
+    url_prefix="catalog:transaction_type",
+    titles={
+        "add": gettext_lazy("Add a transaction type"),
+        "added": gettext_lazy("The transaction type %(name)s was added."),
+        "saved": gettext_lazy("The transaction type %(name)s was saved."),
+        "intro": gettext_lazy(
+            "To change a type from a date, set the last day of its current version and add a "
+            "new version with the same code from the next day. The code never changes: reports "
+            "store it."
+        ),
+    },
+)
+EXCLUSION_RULES = _Kind(
+    model=ExclusionRule,
+    form=ExclusionRuleForm,
+    fields=services.EXCLUSION_RULE_FIELDS,
+    listing=selectors.exclusion_rule_list,
+    create=services.exclusion_rule_create,
+    update=_update_exclusion_rule,
+    list_template="catalog/exclusion_rules.html",
+    url_prefix="catalog:exclusion_rule",
+    titles={
+        "add": gettext_lazy("Add an exclusion rule"),
+        "added": gettext_lazy("The exclusion rule %(name)s was added."),
+        "saved": gettext_lazy("The exclusion rule %(name)s was saved."),
+        "intro": gettext_lazy(
+            "Screening applies a rule to contracts planned on the days it is in force. To "
+            "retire it, set its last day; to change it from a date, also add a new version "
+            "with the same rule from the next day."
+        ),
+    },
+)
+
+
+def _version_list(request: HttpRequest, kind: _Kind) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in STATUS_LABELS:
+        status = ""
+    entries = kind.listing(status=status)
+    for entry in entries:
+        entry.status_label = STATUS_LABELS[entry.status]
+    return render(
+        request,
+        kind.list_template,
+        {
+            "entries": entries,
+            "status": status,
+            "statuses": STATUS_LABELS.items(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _version_form_page(request: HttpRequest, kind: _Kind, form: Any, **context: Any) -> Any:
+    return render(
+        request,
+        "catalog/technology_form.html",
+        {
+            "form": form,
+            "intro": kind.titles["intro"],
+            "cancel_url": reverse(f"{kind.url_prefix}_list"),
+            **context,
+        },
+    )
+
+
+def _version_add(request: HttpRequest, kind: _Kind) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    copied = request.GET.get("from", "")
+    if copied.isdigit():
+        # "New version": the fields of the version it follows, for a period still to give.
+        previous = kind.model._default_manager.filter(pk=int(copied)).first()
+        if previous is not None:
+            initial = {name: getattr(previous, name) for name in kind.fields}
+            initial["effective_from"] = initial["effective_to"] = None
+    form = kind.form(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        entry = _submit(form, lambda data: kind.create(actor=request.user, data=data))
+        if entry is not None:
+            messages.success(request, str(kind.titles["added"]) % {"name": entry})
+            return redirect(f"{kind.url_prefix}_list")
+    return _version_form_page(request, kind, form, title=kind.titles["add"], submit_label=_("Add"))
+
+
+def _version_edit(request: HttpRequest, kind: _Kind, pk: int) -> HttpResponse:
+    entry = get_object_or_404(kind.model, pk=pk)
+    initial = {name: getattr(entry, name) for name in kind.fields}
+    form = kind.form(request.POST or None, initial=initial, adding=False)
+    if request.method == "POST" and form.is_valid():
+        updated = _submit(
+            form, lambda data: kind.update(actor=request.user, entry=entry, data=data)
+        )
+        if updated is not None:
+            messages.success(request, str(kind.titles["saved"]) % {"name": updated})
+            return redirect(f"{kind.url_prefix}_list")
+    return _version_form_page(
+        request,
+        kind,
+        form,
+        title=_("Edit %(name)s") % {"name": entry},
+        submit_label=_("Save"),
+    )
+
+
+def _version_history(request: HttpRequest, kind: _Kind, pk: int) -> HttpResponse:
+    entry = get_object_or_404(kind.model, pk=pk)
+    return render(
+        request,
+        "catalog/version_history.html",
+        {
+            "entry": entry,
+            "entries": _history_entries(entry),
+            "versions": selectors.versions_of(entry),
+            "history_url": f"{kind.url_prefix}_history",
+            "list_url": reverse(f"{kind.url_prefix}_list"),
+        },
+    )
+
+
+@administrator_required
+def transaction_type_list(request: HttpRequest) -> HttpResponse:
+    return _version_list(request, TRANSACTION_TYPES)
+
+
+@administrator_required
+def transaction_type_add(request: HttpRequest) -> HttpResponse:
+    return _version_add(request, TRANSACTION_TYPES)
+
+
+@administrator_required
+def transaction_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_edit(request, TRANSACTION_TYPES, pk)
+
+
+@administrator_required
+def transaction_type_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_history(request, TRANSACTION_TYPES, pk)
+
+
+@administrator_required
+def exclusion_rule_list(request: HttpRequest) -> HttpResponse:
+    return _version_list(request, EXCLUSION_RULES)
+
+
+@administrator_required
+def exclusion_rule_add(request: HttpRequest) -> HttpResponse:
+    return _version_add(request, EXCLUSION_RULES)
+
+
+@administrator_required
+def exclusion_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_edit(request, EXCLUSION_RULES, pk)
+
+
+@administrator_required
+def exclusion_rule_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_history(request, EXCLUSION_RULES, pk)
 
 
 @administrator_required

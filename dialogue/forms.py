@@ -67,7 +67,7 @@ class NotSubjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Built per form so that the labels are in the language of the request.
         self.fields["rule"].choices = BLANK + [
-            (v, f"{v} — {label}") for v, label in NotSubjectRule.choices
+            (v, f"{label} ({v})") for v, label in NotSubjectRule.choices
         ]
 
 

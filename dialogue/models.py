@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.rules import RuleCode
+
 from .limits import MESSAGE_BODY_MAX_LENGTH
 
 
@@ -26,24 +28,9 @@ class MessageKind(models.TextChoices):
 EXPORTER_KINDS = frozenset({MessageKind.QUESTION, MessageKind.ANSWER})
 
 
-class NotSubjectRule(models.TextChoices):
-    """The screening rules of domain.md by which a filed report can turn out not to be subject."""
-
-    GOODS_ONLY = "GOODS_ONLY", _("Only goods are transferred, no technology")
-    TECH_NOT_NOTIFIED = (
-        "TECH_NOT_NOTIFIED",
-        _("Not a notified technology in force on the planned contract date"),
-    )
-    TRANSACTION_TYPE = "TRANSACTION_TYPE", _("Not a reportable transaction type")
-    LICENCE_NO_GUIDANCE = (
-        "LICENCE_NO_GUIDANCE",
-        _("A licence without direct technical guidance"),
-    )
-    PUBLIC_OR_BASIC_RESEARCH = (
-        "PUBLIC_OR_BASIC_RESEARCH",
-        _("Technology already public, or basic scientific research"),
-    )
-    DESTINATION_EXEMPT = "DESTINATION_EXEMPT", _("Exempt destination")
+# The screening rules of domain.md by which a filed report can turn out not to be subject:
+# the one enum of rule codes (catalog.rules), never a copy of it.
+NotSubjectRule = RuleCode
 
 
 class Message(models.Model):

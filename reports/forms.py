@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
-from django.utils import timezone
+from django.db import models
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Country
-from catalog.selectors import technologies_in_force
+from catalog import selectors as catalog_selectors
+from catalog.models import Country, InForcePeriod, Technology, TransactionType
 
 from . import limits
-from .models import ProvisionMethod, Relationship, Status, TechnologyScope, TransactionType
+from .models import ProvisionMethod, Relationship, Status, TechnologyScope
+from .screening import QUESTION_ANSWERS, not_in_force_on
 from .services import EDITABLE_FIELDS
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
@@ -37,50 +41,122 @@ class LimitedTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-def _technology_choices(extra_code: str | None = None) -> list[tuple[str, str]]:
-    """Technologies in force today, queried per request so new ones appear on their date."""
-    techs = list(technologies_in_force(timezone.localdate()))
-    choices = [(t.code, t.name) for t in techs]
-    if extra_code and extra_code not in {t.code for t in techs}:
-        choices.append((extra_code, extra_code))
+def _label(entry: InForcePeriod) -> str:
+    """An offered technology or type; one only announced says from when it is in force."""
+    name = entry.name  # type: ignore[attr-defined]
+    if getattr(entry, "announced", False):
+        return gettext("%(name)s (from %(date)s)") % {
+            "name": name,
+            "date": entry.effective_from.isoformat(),
+        }
+    return name
+
+
+def _choices(
+    model: type[models.Model], offered: Iterable, extra_codes: Iterable[str | None]
+) -> list[tuple[str, str]]:
+    """The versions in force today or announced (queried per request, so that each appears
+    on its date), and any other code the form holds that the catalog knows (a draft's retired
+    technology, a date-checked choice), so that the form can say why it no longer fits."""
+    choices = [(entry.code, _label(entry)) for entry in offered]
+    known = {code for code, _name in choices}
+    for code in extra_codes:
+        if not code or code in known:
+            continue
+        version = catalog_selectors.latest_version(model, code)  # type: ignore[type-var]
+        if version is not None:
+            choices.append((code, version.name))
+            known.add(code)
     return choices
+
+
+def _technology_choices(*extra_codes: str | None) -> list[tuple[str, str]]:
+    return _choices(Technology, catalog_selectors.technologies_offered(), extra_codes)
+
+
+def _transaction_type_choices(*extra_codes: str | None) -> list[tuple[str, str]]:
+    return _choices(TransactionType, catalog_selectors.transaction_types_offered(), extra_codes)
+
+
+def _check_in_force_on_planned_date(form: forms.Form, *, technology: bool) -> None:
+    """The technology (when asked) and the transaction type must be in force on the planned
+    contract date, which may be later than today: what is announced counts from its date."""
+    day = form.cleaned_data.get("planned_contract_date")
+    if not day:
+        return
+    checks: list[tuple[str, type[InForcePeriod]]] = [("transaction_type", TransactionType)]
+    if technology:
+        checks.append(("technology", Technology))
+    for name, model in checks:
+        code = form.cleaned_data.get(name)
+        refusal = not_in_force_on(model, code, day) if code else None
+        if refusal:
+            form.add_error(name, refusal)
+
+
+def _held(form: forms.Form, name: str, *extra: str | None) -> list[str | None]:
+    """The codes the form holds for field `name`: sent, initial, and any given."""
+    return [form.data.get(form.add_prefix(name)), form.initial.get(name), *extra]
 
 
 def _country_choices() -> list[tuple[str, str]]:
     return [(c.code, f"{c.name} ({c.code})") for c in Country.objects.exclude(code="JP")]
 
 
+def _rule_dates(rule) -> str:
+    """When an exclusion rule that is not open-ended applies, for its question's help."""
+    if getattr(rule, "announced", False):
+        return gettext("This rule applies to contracts planned from %(date)s on.") % {
+            "date": rule.effective_from.isoformat()
+        }
+    if rule.effective_to is not None:
+        return gettext("This rule applies to contracts planned until %(date)s.") % {
+            "date": rule.effective_to.isoformat()
+        }
+    return ""
+
+
 class ScreeningForm(forms.Form):
     technology = forms.ChoiceField(
         label=_("Which technology is transferred?"),
-        help_text=_("Choose “none of these” if it is not one of the notified technologies."),
+        help_text=_(
+            "Choose “none of these” if it is not one of the notified technologies. Announced "
+            "technologies are listed with the day they come into force."
+        ),
     )
-    transaction_type = forms.ChoiceField(
-        label=_("What kind of transaction is it?"), choices=BLANK + TransactionType.choices
-    )
+    transaction_type = forms.ChoiceField(label=_("What kind of transaction is it?"))
     destination_country = forms.ChoiceField(label=_("Where is the counterparty?"))
-    goods_only = forms.ChoiceField(
-        label=_("Are only goods exported, with no technology provided?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        initial="no",
-    )
-    publicly_known = forms.ChoiceField(
-        label=_("Is the technology already public, or basic scientific research?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        initial="no",
-    )
+    # Labelled with the questions of the exclusion rules (catalog data), and left out when
+    # the rule is retired.
+    goods_only = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, initial="no")
+    publicly_known = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, initial="no")
     planned_contract_date = forms.DateField(
-        label=_("Planned contract date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Planned contract date"),
+        help_text=_("The rules and the catalog in force on this day decide the answer."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["technology"].choices = (
-            BLANK + _technology_choices() + [("none", str(_("None of these")))]
+            BLANK
+            + _technology_choices(*_held(self, "technology"))
+            + [("none", str(_("None of these")))]
+        )
+        self.fields["transaction_type"].choices = BLANK + _transaction_type_choices(
+            *_held(self, "transaction_type")
         )
         self.fields["destination_country"].choices = BLANK + _country_choices()
+        rules = catalog_selectors.exclusion_rules_offered()
+        for code, name in QUESTION_ANSWERS.items():
+            rule = rules.get(code)
+            if rule is None or not rule.question:
+                # Not applied to any contract from today on: its answer would change nothing.
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            field.label = rule.question
+            field.help_text = " ".join(filter(None, [rule.description, _rule_dates(rule)]))
 
     def clean_goods_only(self) -> bool:
         return self.cleaned_data["goods_only"] == "yes"
@@ -91,6 +167,15 @@ class ScreeningForm(forms.Form):
     def clean_technology(self) -> str | None:
         value = self.cleaned_data["technology"]
         return None if value == "none" else value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in QUESTION_ANSWERS.values():
+            cleaned.setdefault(name, False)
+        # A technology not in force on the planned date is an answer (TECH_NOT_NOTIFIED, with
+        # its date); a transaction type must be one in force on that date, as in the API.
+        _check_in_force_on_planned_date(self, technology=False)
+        return cleaned
 
 
 class ReportForm(forms.Form):
@@ -120,7 +205,14 @@ class ReportForm(forms.Form):
         (_("Declaration"), ["declaration"]),
     ]
 
-    technology = forms.ChoiceField(label=_("Notified technology"), required=False)
+    technology = forms.ChoiceField(
+        label=_("Notified technology"),
+        required=False,
+        help_text=_(
+            "Announced technologies are listed with the day they come into force: choose one "
+            "only for a contract planned from that day on."
+        ),
+    )
     technology_scope = forms.ChoiceField(
         label=_("Technology provided"), choices=BLANK + TechnologyScope.choices, required=False
     )
@@ -130,9 +222,7 @@ class ReportForm(forms.Form):
         required=False,
         rows=5,
     )
-    transaction_type = forms.ChoiceField(
-        label=_("Transaction type"), choices=BLANK + TransactionType.choices, required=False
-    )
+    transaction_type = forms.ChoiceField(label=_("Transaction type"), required=False)
     counterparty_name = forms.CharField(
         label=_("Counterparty name"), max_length=200, required=False
     )
@@ -193,12 +283,24 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, current_technology: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technology"].choices = BLANK + _technology_choices(current_technology)
+        self.fields["technology"].choices = BLANK + _technology_choices(
+            *_held(self, "technology", current_technology)
+        )
+        self.fields["transaction_type"].choices = BLANK + _transaction_type_choices(
+            *_held(self, "transaction_type")
+        )
         self.fields["counterparty_country"].choices = BLANK + _country_choices()
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is not None:
                 # One message for a text too long, in pages and the API alike.
                 field.error_messages["max_length"] = limits.TOO_LONG_MESSAGE
+
+    def clean(self):
+        cleaned = super().clean()
+        # Drafts may be partial; once a planned contract date is given, the technology and the
+        # type must be in force on it (submit checks again: reports.lifecycle.submit_problems).
+        _check_in_force_on_planned_date(self, technology=True)
+        return cleaned
 
     def groups(self):
         for title, names in self.GROUPS:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from catalog.fields import TransactionTypeField
 from portal import roles
 
 from . import limits
@@ -140,9 +141,8 @@ class Report(ConcurrentTransitionMixin, models.Model):
         blank=True,
         validators=[MaxLengthValidator(limits.TECHNOLOGY_SUMMARY_MAX_LENGTH)],
     )
-    transaction_type = models.CharField(
-        _("transaction type"), max_length=40, choices=TransactionType.choices, blank=True
-    )
+    # A code of the catalog's transaction types (data with effective dates, not fixed choices).
+    transaction_type = TransactionTypeField(_("transaction type"), blank=True)
     counterparty_name = models.CharField(_("counterparty name"), max_length=200, blank=True)
     counterparty_country = models.ForeignKey(
         "catalog.Country",

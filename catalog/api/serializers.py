@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from portal.models import Division
 
-from ..models import Category, Technology
+from ..models import Category, Technology, TransactionType
 
 
 class TechnologySerializer(serializers.ModelSerializer):
@@ -23,6 +23,23 @@ class TechnologySerializer(serializers.ModelSerializer):
             "scope_ja",
             "scope_en",
             "notice_reference",
+        ]
+        read_only_fields = fields
+
+
+class TransactionTypeSerializer(serializers.ModelSerializer):
+    """A transaction type: the codes `transaction_type` takes in screening and reports."""
+
+    class Meta:
+        model = TransactionType
+        fields = [
+            "code",
+            "name_ja",
+            "name_en",
+            "reportable",
+            "exclusion_rule",
+            "effective_from",
+            "effective_to",
         ]
         read_only_fields = fields
 

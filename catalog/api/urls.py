@@ -4,4 +4,9 @@ from . import views
 
 urlpatterns = [
     path("technologies/", views.TechnologyListView.as_view(), name="api-technologies"),
+    path(
+        "transaction-types/",
+        views.TransactionTypeListView.as_view(),
+        name="api-transaction-types",
+    ),
 ]

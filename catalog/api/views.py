@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from portal.roles import IsAdministrator
 
 from .. import selectors, services
-from .serializers import OnQuerySerializer, TechnologyCreateSerializer, TechnologySerializer
+from .serializers import (
+    OnQuerySerializer,
+    TechnologyCreateSerializer,
+    TechnologySerializer,
+    TransactionTypeSerializer,
+)
 
 
 @extend_schema_view(
@@ -42,3 +47,24 @@ class TechnologyListView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         technology = services.technology_create(actor=request.user, data=serializer.validated_data)
         return Response(TechnologySerializer(technology).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Transaction types in force today, or on ?on=YYYY-MM-DD",
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, required=False)],
+    ),
+)
+class TransactionTypeListView(generics.ListAPIView):
+    """The codes screening and reports accept for `transaction_type` on that day; those not
+    reportable are refused at submit."""
+
+    serializer_class = TransactionTypeSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        query = OnQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.transaction_types_in_force(
+            query.validated_data.get("on") or timezone.localdate()
+        )

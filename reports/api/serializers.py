@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from catalog.models import Technology
+from catalog.models import Technology, TransactionType
 from reports import limits
 from reports.models import (
     ProvisionMethod,
@@ -9,11 +9,16 @@ from reports.models import (
     ReportRevision,
     ReportTransition,
     TechnologyScope,
-    TransactionType,
 )
+from reports.screening import not_in_force_on
 from reports.services import EDITABLE_FIELDS
 
 TECHNOLOGY_CODE_MAX_LENGTH = Technology._meta.get_field("code").max_length
+# The types are catalog data with effective dates, so the schema gives no fixed enum.
+TRANSACTION_TYPE_HELP = (
+    "A code of a transaction type in force on planned_contract_date, as listed by "
+    "GET /api/v1/transaction-types/?on=YYYY-MM-DD (e.g. subsidiary_transfer)."
+)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -37,8 +42,8 @@ class ReportSerializer(serializers.ModelSerializer):
     technology_scope = serializers.ChoiceField(
         choices=TechnologyScope.choices, required=False, allow_blank=True
     )
-    transaction_type = serializers.ChoiceField(
-        choices=TransactionType.choices, required=False, allow_blank=True
+    transaction_type = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text=TRANSACTION_TYPE_HELP
     )
     counterparty_country = serializers.CharField(
         source="counterparty_country_id",
@@ -119,6 +124,19 @@ class ReportSerializer(serializers.ModelSerializer):
                 "late_reason",
             )
         }
+
+    def validate(self, attrs):
+        # As in the report form: a transaction type in force on the planned contract date
+        # (the one sent, else the draft's), any known type while there is no date yet.
+        code = attrs.get("transaction_type")
+        if code:
+            day = attrs.get("planned_contract_date") or getattr(
+                self.instance, "planned_contract_date", None
+            )
+            refusal = not_in_force_on(TransactionType, code, day)
+            if refusal:
+                raise serializers.ValidationError({"transaction_type": [refusal]})
+        return attrs
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

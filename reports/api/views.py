@@ -10,18 +10,19 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Country, Technology
+from catalog.models import Country, Technology, TransactionType
 from portal import roles
 from portal.api.renderers import PDFRenderer
 from portal.errors import InvalidTransition
 from reports import limits, selectors, services
 from reports.forms import PAGE_NUMBER_MESSAGE
-from reports.models import Status, TransactionType
+from reports.models import Status
 from reports.pdf import report_pdf
-from reports.screening import Answers, screen
+from reports.screening import Answers, not_in_force_on, screen
 
 from .serializers import (
     TECHNOLOGY_CODE_MAX_LENGTH,
+    TRANSACTION_TYPE_HELP,
     ReportSerializer,
     RevisionSerializer,
     TransitionSerializer,
@@ -94,11 +95,19 @@ class ScreeningInputSerializer(serializers.Serializer):
         max_length=TECHNOLOGY_CODE_MAX_LENGTH,
         error_messages={"max_length": limits.TOO_LONG_MESSAGE},
     )
-    transaction_type = serializers.ChoiceField(choices=TransactionType.choices)
+    transaction_type = serializers.CharField(max_length=40, help_text=TRANSACTION_TYPE_HELP)
     destination_country = serializers.CharField(max_length=2, min_length=2)
     goods_only = serializers.BooleanField()
     publicly_known = serializers.BooleanField()
     planned_contract_date = serializers.DateField()
+
+    def validate(self, attrs):
+        refusal = not_in_force_on(
+            TransactionType, attrs["transaction_type"], attrs["planned_contract_date"]
+        )
+        if refusal:
+            raise serializers.ValidationError({"transaction_type": [refusal]})
+        return attrs
 
     def validate_destination_country(self, value: str) -> str:
         from catalog.models import Country

@@ -45,7 +45,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from catalog.loading import load_catalog
-from catalog.models import Country, Technology
+from catalog.models import Country, ExclusionRule, Technology, TransactionType
 from dialogue import services as dialogue_services
 from dialogue.models import MessageKind
 from informs import services as inform_services
@@ -158,6 +158,25 @@ NEW_TECHNOLOGY = {
 }
 
 
+NEW_TRANSACTION_TYPE = {
+    "code": "joint_research_transfer",
+    "name_ja": "共同研究に伴う製造技術の移転",
+    "name_en": "Manufacturing technology transfer in joint research",
+    "reportable": "on",
+    "exclusion_rule": "TRANSACTION_TYPE",
+    "order": "70",
+    "effective_from": "2030-04-01",
+}
+
+
+def retire_rule(rule) -> dict:
+    """The rule's edit form as it is, with a last day in the future."""
+    texts = ("name_ja", "name_en", "description_ja", "description_en", "question_ja")
+    form = {name: getattr(rule, name) for name in (*texts, "question_en", "source")}
+    form.update(effective_from=rule.effective_from.isoformat(), effective_to="2030-03-31")
+    return form
+
+
 def amendment_form() -> dict:
     """The amendment page's form: the report's content with one change, and the note."""
     data = complete_data(counterparty_address="上海市浦東新区2号")
@@ -220,6 +239,22 @@ MATRIX: list[Probe] = [
     P("catalog:technology_history",      "GET",  "technology", SIGN_IN, 403, 403, 403,  403,  403,  403,  200),
     P("catalog:countries",               "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
     P("catalog:country_set_exempt",      "POST", "country",   SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
+    P("catalog:transaction_type_list",   "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:transaction_type_add",    "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:transaction_type_add",    "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:transaction_type_add",    "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE,
+      data=NEW_TRANSACTION_TYPE, label=VALID),
+    P("catalog:transaction_type_edit",   "GET",  "transaction_type", SIGN_IN, 403, 403, 403, 403, 403, 403, 200),
+    P("catalog:transaction_type_edit",   "POST", "transaction_type", SIGN_IN, 403, 403, 403, 403, 403, 403, 200),
+    P("catalog:transaction_type_history", "GET", "transaction_type", SIGN_IN, 403, 403, 403, 403, 403, 403, 200),
+    P("catalog:exclusion_rule_list",     "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:exclusion_rule_add",      "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:exclusion_rule_add",      "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("catalog:exclusion_rule_edit",     "GET",  "exclusion_rule", SIGN_IN, 403, 403, 403,  403,  403,  403,  200),
+    P("catalog:exclusion_rule_edit",     "POST", "exclusion_rule", SIGN_IN, 403, 403, 403,  403,  403,  403,  200),
+    P("catalog:exclusion_rule_edit",     "POST", "exclusion_rule", SIGN_IN, 403, 403, 403,  403,  403,  403,  DONE,
+      data=lambda w: retire_rule(w.exclusion_rule), label=VALID),
+    P("catalog:exclusion_rule_history",  "GET",  "exclusion_rule", SIGN_IN, 403, 403, 403,  403,  403,  403,  200),
     # --- report pages -----------------------------------------------------------------------------------
     P("reports:dashboard",               "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
     P("reports:screening",               "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  403),
@@ -288,6 +323,7 @@ MATRIX: list[Probe] = [
     P("api-schema",                      "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("api-docs",                        "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("api-technologies",                "GET",  _,           401,     200, 200,  200,  200,  200,  200,  200),
+    P("api-transaction-types",           "GET",  _,           401,     200, 200,  200,  200,  200,  200,  200),
     P("api-technologies",                "POST", _,           401,     403, 403,  403,  403,  403,  403,  400),
     P("api-technologies",                "POST", _,           401,     403, 403,  403,  403,  403,  403,  201,
       data=NEW_TECHNOLOGY, label=VALID),
@@ -425,6 +461,8 @@ class World:
 
         self.technology = Technology.objects.filter(code="mlcc").first()
         self.country = Country.objects.get(pk="CN")
+        self.transaction_type = TransactionType.objects.get(code="subsidiary_transfer")
+        self.exclusion_rule = ExclusionRule.objects.get(code="PUBLIC_OR_BASIC_RESEARCH")
         self.initial: dict = {}  # what the cells must leave as it was (see the last test)
 
     def _under_dialogue(self):
@@ -588,6 +626,8 @@ def _snapshot(world: World) -> dict:
         "messages": Message.objects.count(),
         "attachments": Attachment.objects.count(),
         "technologies": Technology.objects.count(),
+        "transaction_types": TransactionType.objects.count(),
+        "exclusion_rules": sorted(ExclusionRule.objects.values_list("pk", "effective_to")),
         "exempt": sorted(Country.objects.filter(prior_report_exempt=True).values_list("pk")),
     }
 
