@@ -31,10 +31,8 @@ def sees_internal_notes(user: User, report: Report) -> bool:
 
 
 def due_soon_cutoff(now: datetime.datetime) -> datetime.datetime:
-    """Reports due at or before this moment have DUE_SOON_DAYS or fewer days remaining
-    (clock.days_remaining counts today, so 7 days left means the last day is today + 6)."""
-    last_day = clock.jst_date(now) + datetime.timedelta(days=DUE_SOON_DAYS - 1)
-    return clock.end_of_day_jst(last_day)
+    """Reports due at or before this moment have DUE_SOON_DAYS or fewer days remaining."""
+    return clock.latest_due_at_with_days_remaining(DUE_SOON_DAYS, now)
 
 
 def queue_for(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Report]:

@@ -1,12 +1,13 @@
-"""Writes of the dialogue: messages, attachments, read markers, and the officers' transitions
-that open and close it (start dialogue, conclude, not subject) and reassignment."""
+"""Writes of the dialogue: messages, attachments, read markers and reassignment. The officers'
+transitions that open and close it (start dialogue, conclude, not subject) are in
+reports.lifecycle."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import magic
@@ -14,33 +15,22 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
-from portal.errors import InvalidTransition
 from portal.models import User
-from portal.selectors import division_staff, organisation_members
+from portal.selectors import organisation_members
 from portal.services import audit_record, notify
-from portal.text import by_language, lazy_format
+from portal.text import lazy_format
+from reports import lifecycle
 from reports.limits import (
-    AGREED_MEASURES_MAX_LENGTH,
-    NOT_SUBJECT_REASON_MAX_LENGTH,
-    OUTCOME_SUMMARY_MAX_LENGTH,
     length_errors,
 )
-from reports.models import OPEN_STATUSES, Report, Status
-from reports.services import apply_transition
+from reports.models import Report
 
 from .limits import MESSAGE_BODY_MAX_LENGTH
-from .models import EXPORTER_KINDS, Attachment, Message, MessageKind, NotSubjectRule, ThreadRead
-
-# The thread stays open while METI is deciding and after an inform (the licence application
-# that follows is discussed in it); every other end state closes it (api.md, "Dialogue").
-POSTABLE_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED, Status.INFORMED}
-)
+from .models import EXPORTER_KINDS, Attachment, Message, MessageKind, ThreadRead
 
 # What python-magic may say about an upload's first bytes for it to be kept: PDF, Office
 # documents, common images and plain text. Never HTML, SVG, scripts, archives or executables.
@@ -108,50 +98,9 @@ class AttachmentTooLarge(ValidationError):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _report_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.pk])
-
-
 def _lock_report(report_id: int) -> Report:
     """The report row, locked: a post or upload then cannot slip past a concurrent closing."""
     return Report.objects.select_for_update().get(pk=report_id)
-
-
-def _is_participant(report: Report, actor: User) -> bool:
-    return roles.is_member_of_organisation(
-        actor, report.organisation_id
-    ) or roles.is_officer_of_division(actor, report.responsible_division_id)
-
-
-def _require_participant(report: Report, actor: User) -> None:
-    if not _is_participant(report, actor):
-        raise PermissionDenied(
-            _(
-                "Only the reporting organisation and the responsible division "
-                "take part in this dialogue."
-            )
-        )
-
-
-def _require_officer(report: Report, actor: User) -> None:
-    if not roles.is_officer_of_division(actor, report.responsible_division_id):
-        raise PermissionDenied(_("Only an officer of the responsible division can do this."))
-
-
-def _require_thread_open(report: Report) -> None:
-    if report.status not in POSTABLE_STATUSES:
-        raise InvalidTransition(
-            report.status, _("The dialogue on this report is closed: nothing can be added.")
-        )
-
-
-def _staff_side(report: Report) -> Iterable[User]:
-    """Who hears from the exporter: the assigned officer, or the whole division if nobody is."""
-    if report.assigned_officer is not None:
-        return [report.assigned_officer]
-    if report.responsible_division_id is None:  # only drafts lack one, and they have no thread
-        return []
-    return division_staff(report.responsible_division_id)
 
 
 def _notify_other_side(
@@ -166,13 +115,13 @@ def _notify_other_side(
     elif roles.is_meti_staff(author):
         recipients = organisation_members(report.organisation_id)
     else:
-        recipients = _staff_side(report)
+        recipients = lifecycle.staff_to_notify(report)
     notify(
         recipients=recipients,
         verb=verb,
         title=title,
         body=body,
-        url=_report_url(report),
+        url=report.get_absolute_url(),
         exclude=author,
     )
 
@@ -283,12 +232,12 @@ def message_post(
     """Post a message (with optional files) to a report's thread and notify the other side."""
     with transaction.atomic():
         report = _lock_report(report_id)
-        _require_participant(report, actor)
+        lifecycle.require_actor(report, actor, "discuss")
         if kind not in MessageKind.values:
             raise ValidationError({"kind": [_("Choose a kind of message.")]})
         if roles.is_exporter(actor) and kind not in EXPORTER_KINDS:
             raise PermissionDenied(_("Companies may post only questions and answers."))
-        _require_thread_open(report)
+        lifecycle.require(report, actor, "discuss")
         body = (body or "").strip()
         if not body:
             raise ValidationError({"body": [_("Write the message.")]})
@@ -332,8 +281,7 @@ def attachment_upload(
     """Attach a file to a report, or to one of the actor's own messages on it."""
     with transaction.atomic():
         report = _lock_report(report_id)
-        _require_participant(report, actor)
-        _require_thread_open(report)
+        lifecycle.require(report, actor, "discuss")
         message = None
         if message_id is not None:
             message = Message.objects.filter(pk=message_id, report=report).first()
@@ -372,137 +320,12 @@ def thread_mark_read(*, user: User, report_id: int, up_to_message_id: int) -> No
             )
 
 
-# --- the officers' transitions ------------------------------------------------------------
-
-
-def report_start_dialogue(*, actor: User, report_id: int) -> Report:
-    """An officer of the division takes a submitted report: it is assigned to them."""
-    with transaction.atomic():
-        report = apply_transition(
-            report_id=report_id,
-            actor=actor,
-            name="start_dialogue",
-            changes={"assigned_officer": actor},
-        )
-        division = report.responsible_division
-        assert division is not None  # a filed report always has one
-        division_name = by_language(division.name_ja, division.name_en)
-        notify(
-            recipients=organisation_members(report.organisation_id),
-            verb="dialogue.started",
-            title=lazy_format(
-                _("METI has started the dialogue on %(reference)s"), {"reference": report.reference}
-            ),
-            body=lazy_format(
-                _("%(officer)s (%(division)s) is your contact for this report."),
-                {"officer": actor.display_name, "division": division_name},
-            ),
-            url=_report_url(report),
-        )
-    return report
-
-
-def report_conclude(*, actor: User, report_id: int, summary: str, agreed_measures: str) -> Report:
-    """Close the dialogue without an inform, recording its outcome and the agreed measures."""
-    with transaction.atomic():
-        report = _lock_report(report_id)
-        _require_officer(report, actor)
-        summary, agreed_measures = (summary or "").strip(), (agreed_measures or "").strip()
-        errors: dict[str, list[Any]] = {}
-        if not summary:
-            errors["summary"] = [_("Summarise the outcome of the dialogue.")]
-        if not agreed_measures:
-            errors["agreed_measures"] = [_("Record the technology management measures agreed.")]
-        errors.update(
-            length_errors(
-                summary=(summary, OUTCOME_SUMMARY_MAX_LENGTH),
-                agreed_measures=(agreed_measures, AGREED_MEASURES_MAX_LENGTH),
-            )
-        )
-        if report.status != Status.UNDER_DIALOGUE:
-            raise InvalidTransition(report.status)
-        if errors:
-            raise ValidationError(errors)
-        report = apply_transition(
-            report_id=report.pk,
-            actor=actor,
-            name="conclude",
-            reason=summary,
-            changes={
-                "outcome_summary": summary,
-                "agreed_measures": agreed_measures,
-                "closed_at": timezone.now(),
-            },
-        )
-        notify(
-            recipients=organisation_members(report.organisation_id),
-            verb="dialogue.concluded",
-            title=lazy_format(
-                _("The dialogue on %(reference)s was concluded without an inform"),
-                {"reference": report.reference},
-            ),
-            body=lazy_format(
-                _("Summary: %(summary)s\n\nAgreed management measures: %(measures)s"),
-                {"summary": summary, "measures": agreed_measures},
-            ),
-            url=_report_url(report),
-        )
-    return report
-
-
-def report_mark_not_subject(*, actor: User, report_id: int, rule: str, reason: str) -> Report:
-    """Close a report that turns out not to need reporting, naming the screening rule."""
-    with transaction.atomic():
-        report = _lock_report(report_id)
-        _require_officer(report, actor)
-        reason = (reason or "").strip()
-        errors: dict[str, list[Any]] = {}
-        if rule not in NotSubjectRule.values:
-            errors["rule"] = [_("Choose the screening rule that applies.")]
-        if not reason:
-            errors["reason"] = [_("Explain why the report is not subject to reporting.")]
-        errors.update(length_errors(reason=(reason, NOT_SUBJECT_REASON_MAX_LENGTH)))
-        if report.status not in (Status.SUBMITTED, Status.UNDER_DIALOGUE):
-            raise InvalidTransition(report.status)
-        if errors:
-            raise ValidationError(errors)
-        report = apply_transition(
-            report_id=report.pk,
-            actor=actor,
-            name="mark_not_subject",
-            reason=reason,
-            details={"rule": rule},
-            changes={
-                "not_subject_rule": rule,
-                "not_subject_reason": reason,
-                "closed_at": timezone.now(),
-            },
-        )
-        notify(
-            recipients=organisation_members(report.organisation_id),
-            verb="dialogue.not_subject",
-            title=lazy_format(
-                _("%(reference)s is not subject to prior reporting"),
-                {"reference": report.reference},
-            ),
-            body=lazy_format(
-                _("Rule: %(rule)s (%(label)s)\n\nReason: %(reason)s"),
-                {"rule": rule, "label": NotSubjectRule(rule).label, "reason": reason},
-            ),
-            url=_report_url(report),
-        )
-    return report
-
-
 def report_reassign(*, actor: User, report_id: int, officer_id: int) -> Report:
     """A supervisor hands an open report to another officer or supervisor of the division."""
     with transaction.atomic():
         report = _lock_report(report_id)
         division_id = report.responsible_division_id
-        if not roles.is_supervisor_of_division(actor, division_id):
-            raise PermissionDenied(_("Only a supervisor of the responsible division can reassign."))
-        if report.status not in OPEN_STATUSES:
-            raise InvalidTransition(report.status, _("Only an open report can be reassigned."))
+        lifecycle.require(report, actor, "reassign")
         officer = User.objects.filter(pk=officer_id).first()
         if officer is None or not roles.is_officer_of_division(officer, division_id):
             raise ValidationError(
@@ -531,7 +354,7 @@ def report_reassign(*, actor: User, report_id: int, officer_id: int) -> Report:
             body=lazy_format(
                 _("%(supervisor)s assigned this report to you."), {"supervisor": actor.display_name}
             ),
-            url=_report_url(report),
+            url=report.get_absolute_url(),
             exclude=actor,
         )
     return report

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import roles
 from portal.errors import InvalidTransition
-from reports import clock
+from reports import clock, lifecycle
 from reports.models import Report, Status
 from reports.selectors import clock_overview, report_for_user
 
@@ -87,7 +87,7 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     user = request.user
     if report.status == Status.DRAFT:
         return {"dialogue_open": False, "dialogue_draft": True}
-    is_officer = roles.is_officer_of_division(user, report.responsible_division_id)
+    actions = lifecycle.available_actions(report, user)
     is_member = roles.is_member_of_organisation(user, report.organisation_id)
     thread = list(selectors.thread_messages(user, report).prefetch_related("attachments"))
     last_read = selectors.last_read_message_id(user, report)
@@ -97,17 +97,16 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         services.thread_mark_read(
             user=user, report_id=report.pk, up_to_message_id=max(m.pk for m in thread)
         )
-    can_post = (is_officer or is_member) and report.status in services.POSTABLE_STATUSES
     allowed = _allowed_kinds(user)
     return {
-        "dialogue_open": report.status in services.POSTABLE_STATUSES,
+        "dialogue_open": "discuss" in actions,
         "dialogue_draft": False,
         "dialogue_messages": thread,
         "dialogue_unread": sum(1 for m in thread if m.is_unread),
         "dialogue_report_attachments": [
             a for a in selectors.report_attachments(user, report) if a.message_id is None
         ],
-        "dialogue_can_post": can_post,
+        "dialogue_can_post": "discuss" in actions,
         # Distinct id prefixes: these forms share the report page with each other and the lead's.
         "dialogue_message_form": MessageForm(
             allowed_kinds=allowed,
@@ -115,11 +114,10 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
             auto_id="dlg-msg-%s",
         ),
         "dialogue_attachment_form": AttachmentForm(auto_id="dlg-file-%s"),
-        "dialogue_is_officer": is_officer,
-        "dialogue_can_start": is_officer and report.status == Status.SUBMITTED,
-        "dialogue_can_conclude": is_officer and report.status == Status.UNDER_DIALOGUE,
-        "dialogue_can_mark_not_subject": is_officer
-        and report.status in (Status.SUBMITTED, Status.UNDER_DIALOGUE),
+        "dialogue_is_officer": roles.is_officer_of_division(user, report.responsible_division_id),
+        "dialogue_can_start": "start_dialogue" in actions,
+        "dialogue_can_conclude": "conclude" in actions,
+        "dialogue_can_mark_not_subject": "mark_not_subject" in actions,
         "dialogue_conclude_form": ConcludeForm(auto_id="dlg-conclude-%s"),
         "dialogue_not_subject_form": NotSubjectForm(auto_id="dlg-not-subject-%s"),
     }
@@ -129,7 +127,13 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """The thread on its own page (the report page shows the same panel)."""
     report = report_for_user(request.user, pk)
-    context = {"report": report, **panel_context(request, report)}
+    shown = lifecycle.status_seen_by(request.user, report.status)
+    context = {
+        "report": report,
+        "status": shown,
+        "status_label": Status(shown).label,
+        **panel_context(request, report),
+    }
     return render(request, "dialogue/thread.html", context)
 
 
@@ -223,7 +227,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def start_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for_user(request.user, pk)
     try:
-        services.report_start_dialogue(actor=request.user, report_id=report.pk)
+        lifecycle.report_start_dialogue(actor=request.user, report_id=report.pk)
     except InvalidTransition as exc:
         messages.error(request, str(exc.message))
         return render(
@@ -239,14 +243,14 @@ def start_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
 def _officer_form_page(
     request: HttpRequest,
     pk: int,
+    name: str,
     form_class: type,
     template: str,
     action: Callable[[Report, dict], Any],
     success: str,
 ) -> HttpResponse:
     report = report_for_user(request.user, pk)
-    if not roles.is_officer_of_division(request.user, report.responsible_division_id):
-        raise PermissionDenied
+    lifecycle.require_actor(report, request.user, name)
     form = form_class(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -266,9 +270,10 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     return _officer_form_page(
         request,
         pk,
+        "conclude",
         ConcludeForm,
         "dialogue/conclude.html",
-        lambda report, data: services.report_conclude(
+        lambda report, data: lifecycle.report_conclude(
             actor=request.user,
             report_id=report.pk,
             summary=data["summary"],
@@ -284,9 +289,10 @@ def not_subject(request: HttpRequest, pk: int) -> HttpResponse:
     return _officer_form_page(
         request,
         pk,
+        "mark_not_subject",
         NotSubjectForm,
         "dialogue/not_subject.html",
-        lambda report, data: services.report_mark_not_subject(
+        lambda report, data: lifecycle.report_mark_not_subject(
             actor=request.user, report_id=report.pk, rule=data["rule"], reason=data["reason"]
         ),
         _("The report was closed as not subject to reporting."),

@@ -17,17 +17,12 @@ from portal.models import User
 from portal.selectors import division_staff, division_supervisors, organisation_members
 from portal.services import audit_record, notify, sequence_next
 from portal.text import by_language, lazy_format
-from reports import clock
+from reports import clock, lifecycle
 from reports.limits import length_errors
-from reports.models import Report, Status
-from reports.services import apply_transition
+from reports.models import Report
 
 from . import limits
 from .models import Inform, InformStatus
-
-
-def _report_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.pk])
 
 
 def clean_licence_conditions(value: Any) -> list[str]:
@@ -50,15 +45,19 @@ def clean_licence_conditions(value: Any) -> list[str]:
     return conditions
 
 
-def _lock_inform_and_report(inform_id: int) -> tuple[Inform, Report]:
-    """Lock the report first, then the inform.
-
-    Every service that touches both takes the locks in this order (the clock's lapse takes only
-    the report's), so two actions on one report queue behind each other instead of deadlocking.
-    """
+def _lock_pending_proposal(*, actor: User, inform_id: int, action: str) -> tuple[Inform, Report]:
+    """Approve and return alike: lock the report, then the proposal (every service that touches
+    both takes the locks in this order, and the clock's lapse takes only the report's, so two
+    actions on one report queue instead of deadlocking), then the lifecycle's rule: a
+    supervisor of the division who did not propose it, before the deadline."""
     report_id = Inform.objects.values_list("report_id", flat=True).get(pk=inform_id)
     report = Report.objects.select_for_update().get(pk=report_id)
     inform = Inform.objects.select_for_update().get(pk=inform_id)
+    lifecycle.require(report, actor, action)
+    if inform.status != InformStatus.PROPOSED:
+        raise InvalidTransition(
+            report.status, _("This proposal is no longer waiting for approval.")
+        )
     return inform, report
 
 
@@ -66,14 +65,8 @@ def inform_propose(*, actor: User, report_id: int, grounds: str, licence_conditi
     """An officer of the division proposes an inform; the report goes to `inform_proposed`."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if not roles.is_officer_of_division(actor, report.responsible_division_id):
-            raise PermissionDenied(_("Only an officer of the responsible division can propose."))
+        lifecycle.require(report, actor, "propose_inform")
         division_id = report.responsible_division_id
-        assert division_id is not None  # a filed report always has one
-        if report.status != Status.UNDER_DIALOGUE:
-            raise InvalidTransition(
-                report.status, _("An inform can be proposed only while under dialogue.")
-            )
         errors: dict[str, list[str]] = {}
         grounds = (grounds or "").strip()
         if not grounds:
@@ -86,7 +79,7 @@ def inform_propose(*, actor: User, report_id: int, grounds: str, licence_conditi
         if errors:
             raise ValidationError(errors)
 
-        report = apply_transition(report_id=report.pk, actor=actor, name="propose_inform")
+        report = lifecycle.report_propose_inform(actor=actor, report_id=report.pk)
         inform = Inform.objects.create(
             report=report,
             status=InformStatus.PROPOSED,
@@ -127,36 +120,16 @@ def inform_propose(*, actor: User, report_id: int, grounds: str, licence_conditi
 def inform_approve(*, actor: User, inform_id: int) -> Inform:
     """A supervisor other than the proposer issues the inform: number given, report `informed`."""
     with transaction.atomic():
-        inform, report = _lock_inform_and_report(inform_id)
-        if not roles.is_supervisor_of_division(actor, report.responsible_division_id):
-            raise PermissionDenied(
-                _("Only a supervisor of the responsible division can approve an inform.")
-            )
-        if inform.proposed_by_id == actor.pk:
-            # Four eyes: the proposer may never approve their own proposal.
-            raise PermissionDenied(_("You cannot approve your own proposal."))
-        if inform.status != InformStatus.PROPOSED or report.status != Status.INFORM_PROPOSED:
-            raise InvalidTransition(
-                report.status, _("This proposal is no longer waiting for approval.")
-            )
+        inform, report = _lock_pending_proposal(
+            actor=actor, inform_id=inform_id, action="issue_inform"
+        )
         now = timezone.now()
-        # After the deadline the decision period is over: the clock lapses the report instead
-        # (domain.md, "the 30-day decision clock"), even if its sweep has not run yet.
-        if report.decision_due_at is not None and now >= report.decision_due_at:
-            raise InvalidTransition(
-                report.status,
-                _("The decision deadline has passed; the inform can no longer be issued."),
-            )
         year = clock.jst_date(now).year
         # Taken inside this transaction after every check: a refused or rolled-back approval
         # gives the number back, so the yearly series has no gaps.
         number = f"INF-{year}-{sequence_next(key=f'INF-{year}'):04d}"
-        report = apply_transition(
-            report_id=report.pk,
-            actor=actor,
-            name="issue_inform",
-            details={"inform": inform.pk, "number": number},
-            changes={"closed_at": now},
+        report = lifecycle.report_issue_inform(
+            actor=actor, report_id=report.pk, details={"inform": inform.pk, "number": number}
         )
         inform.status = InformStatus.ISSUED
         inform.number = number
@@ -169,7 +142,7 @@ def inform_approve(*, actor: User, inform_id: int) -> Inform:
             target=inform,
             payload={"report": report.pk, "number": number},
         )
-        url = _report_url(report)
+        url = report.get_absolute_url()
         notify(
             recipients=organisation_members(report.organisation_id),
             verb="inform.issued",
@@ -198,30 +171,17 @@ def inform_approve(*, actor: User, inform_id: int) -> Inform:
 def inform_return(*, actor: User, inform_id: int, reason: str) -> Inform:
     """A supervisor returns a proposal with a reason; the report goes back to the dialogue."""
     with transaction.atomic():
-        inform, report = _lock_inform_and_report(inform_id)
-        if not roles.is_supervisor_of_division(actor, report.responsible_division_id):
-            raise PermissionDenied(
-                _("Only a supervisor of the responsible division can return a proposal.")
-            )
-        if inform.proposed_by_id == actor.pk:
-            # domain.md: supervisors approve or return proposals, never their own.
-            raise PermissionDenied(_("You cannot return your own proposal."))
-        if inform.status != InformStatus.PROPOSED or report.status != Status.INFORM_PROPOSED:
-            raise InvalidTransition(
-                report.status, _("This proposal is no longer waiting for approval.")
-            )
+        inform, report = _lock_pending_proposal(
+            actor=actor, inform_id=inform_id, action="return_proposal"
+        )
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"reason": [str(_("Give the reason for returning."))]})
         too_long = length_errors(reason=(reason, limits.RETURN_REASON_MAX_LENGTH))
         if too_long:
             raise ValidationError(too_long)
-        report = apply_transition(
-            report_id=report.pk,
-            actor=actor,
-            name="return_proposal",
-            reason=reason,
-            details={"inform": inform.pk},
+        report = lifecycle.report_return_proposal(
+            actor=actor, report_id=report.pk, reason=reason, details={"inform": inform.pk}
         )
         inform.status = InformStatus.RETURNED
         inform.returned_by = actor
@@ -242,7 +202,7 @@ def inform_return(*, actor: User, inform_id: int, reason: str) -> Inform:
                 {"reference": report.reference},
             ),
             body=reason,
-            url=_report_url(report),
+            url=report.get_absolute_url(),
         )
         return inform
 
@@ -257,9 +217,15 @@ def inform_acknowledge(*, actor: User, inform_id: int) -> Inform:
         if not roles.is_member_of_organisation(actor, report.organisation_id):
             raise PermissionDenied(_("Only the reporting organisation can acknowledge an inform."))
         if inform.status != InformStatus.ISSUED:
-            raise InvalidTransition(report.status, _("Only an issued inform can be acknowledged."))
+            raise InvalidTransition(
+                lifecycle.status_seen_by(actor, report.status),
+                _("Only an issued inform can be acknowledged."),
+            )
         if inform.acknowledged_at is not None:
-            raise InvalidTransition(report.status, _("Receipt was already acknowledged."))
+            raise InvalidTransition(
+                lifecycle.status_seen_by(actor, report.status),
+                _("Receipt was already acknowledged."),
+            )
         inform.acknowledged_by = actor
         inform.acknowledged_at = timezone.now()
         inform.save(update_fields=["acknowledged_by", "acknowledged_at"])
@@ -279,6 +245,6 @@ def inform_acknowledge(*, actor: User, inform_id: int) -> Inform:
                     "number": inform.number,
                 },
             ),
-            url=_report_url(report),
+            url=report.get_absolute_url(),
         )
         return inform

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from portal import roles
 from portal.errors import InvalidTransition
-from reports.models import Report, Status
+from reports import lifecycle
+from reports.models import Report
 from reports.selectors import clock_overview, report_for_user
 
 from . import selectors, services
@@ -34,10 +34,11 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     user = request.user
     informs = list(selectors.informs_of_report(user, report))
     staff = roles.is_officer_of_division(user, report.responsible_division_id)
-    supervisor = roles.is_supervisor_of_division(user, report.responsible_division_id)
+    actions = lifecycle.available_actions(report, user)
     current = next((i for i in informs if i.status == InformStatus.PROPOSED), None)
     issued = next((i for i in informs if i.status == InformStatus.ISSUED), None)
-    pending = current is not None and report.status == Status.INFORM_PROPOSED
+    # A proposal is pending while its report waits on it; the lifecycle says who may decide.
+    pending = current is not None and lifecycle.proposer_id(report) is not None
     own = current is not None and current.proposed_by_id == user.pk
     return {
         "inform_panel": {
@@ -48,10 +49,8 @@ def panel_context(request: HttpRequest, report: Report) -> dict[str, Any]:
             "current_stale": current is not None and not pending,
             "issued": issued,
             "returned": [i for i in informs if i.status == InformStatus.RETURNED],
-            "propose_form": (
-                InformProposeForm() if staff and report.status == Status.UNDER_DIALOGUE else None
-            ),
-            "can_decide": pending and supervisor and not own,
+            "propose_form": InformProposeForm() if "propose_inform" in actions else None,
+            "can_decide": pending and "issue_inform" in actions,
             "return_reason_max_length": RETURN_REASON_MAX_LENGTH,
             "own_proposal": pending and own,
             "can_acknowledge": (
@@ -89,6 +88,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @roles.staff_required
 def propose(request: HttpRequest, report_id: int) -> HttpResponse:
     report = report_for_user(request.user, report_id)
+    lifecycle.require_actor(report, request.user, "propose_inform")
     form = InformProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,6 +132,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @roles.staff_required
 def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     inform = selectors.inform_for_user(request.user, pk)
+    lifecycle.require_actor(inform.report, request.user, "return_proposal")
     form = InformReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +174,7 @@ def pdf_response(inform: Inform) -> HttpResponse:
     return response
 
 
-@login_required
+@roles.role_required(lambda u: roles.is_exporter(u) or roles.is_meti_staff(u))
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(selectors.inform_for_user(request.user, pk))
 

@@ -25,10 +25,6 @@ def division_staff(division_id: int | None) -> QuerySet[User]:
     return _people([Role.OFFICER, Role.SUPERVISOR], division_id=division_id)
 
 
-def division_officers(division_id: int | None) -> QuerySet[User]:
-    return _people([Role.OFFICER], division_id=division_id)
-
-
 def division_supervisors(division_id: int | None) -> QuerySet[User]:
     return _people([Role.SUPERVISOR], division_id=division_id)
 

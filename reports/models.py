@@ -6,65 +6,18 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from catalog.fields import TransactionTypeField
-from portal import roles
 
 from . import limits
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_DIALOGUE = "under_dialogue", _("Under dialogue")
-    INFORM_PROPOSED = "inform_proposed", _("Inform proposed")
-    INFORMED = "informed", _("Informed")
-    CLOSED_NO_INFORM = "closed_no_inform", _("Closed without inform")
-    LAPSED = "lapsed", _("Lapsed (no decision in time)")
-    NOT_SUBJECT = "not_subject", _("Not subject to reporting")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-TERMINAL_STATUSES = frozenset(
-    {Status.INFORMED, Status.CLOSED_NO_INFORM, Status.LAPSED, Status.NOT_SUBJECT, Status.WITHDRAWN}
+from .lifecycle import (  # noqa: F401 - the states are the model's, re-exported
+    OPEN_STATUSES,
+    TRANSITION_LABELS,
+    ReportLifecycle,
+    Status,
+    report_url,
 )
-# Reports METI still has to decide on: the clock runs for these (domain.md, "the clock").
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED})
-
-
-TRANSITION_LABELS = {
-    "submit": _("Submitted"),
-    "start_dialogue": _("Dialogue started"),
-    "propose_inform": _("Inform proposed"),
-    "return_proposal": _("Proposal returned"),
-    "issue_inform": _("Inform issued"),
-    "conclude": _("Concluded without inform"),
-    "mark_not_subject": _("Marked not subject"),
-    "withdraw": _("Withdrawn"),
-    "lapse": _("Lapsed at the deadline"),
-}
-
-
-class TransactionType(models.TextChoices):
-    SUBSIDIARY_TRANSFER = (
-        "subsidiary_transfer",
-        _("Manufacturing transfer to an overseas subsidiary"),
-    )
-    JV_TRANSFER = "jv_transfer", _("Manufacturing transfer to a joint venture")
-    MANUFACTURING_OUTSOURCING = (
-        "manufacturing_outsourcing",
-        _("Manufacturing outsourcing to a foreign company"),
-    )
-    LICENCE_WITH_GUIDANCE = "licence_with_guidance", _("Licence with direct technical guidance")
-    LICENCE_WITHOUT_GUIDANCE = (
-        "licence_without_guidance",
-        _("Licence without direct technical guidance"),
-    )
-    OTHER_ENABLING = (
-        "other_enabling",
-        _("Other transfer enabling manufacturing or product development abroad"),
-    )
 
 
 class TechnologyScope(models.TextChoices):
@@ -87,26 +40,9 @@ class ProvisionMethod(models.TextChoices):
     DATA_TRANSFER = "data_transfer", _("Electronic data transfer")
 
 
-# --- transition permissions: all through portal.roles -------------------------------------
+class Report(ReportLifecycle, ConcurrentTransitionMixin, models.Model):
+    """The one-page prior report; its lifecycle is reports.lifecycle (mixed in)."""
 
-
-def _exporter_of(report: Report, user) -> bool:
-    return roles.is_member_of_organisation(user, report.organisation_id)
-
-
-def _officer_of(report: Report, user) -> bool:
-    return roles.is_officer_of_division(user, report.responsible_division_id)
-
-
-def _supervisor_of(report: Report, user) -> bool:
-    return roles.is_supervisor_of_division(user, report.responsible_division_id)
-
-
-def _clock_only(report: Report, user) -> bool:
-    return user is None
-
-
-class Report(ConcurrentTransitionMixin, models.Model):
     organisation = models.ForeignKey(
         "portal.Organisation", on_delete=models.PROTECT, related_name="reports"
     )
@@ -242,84 +178,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
         return self.reference or f"draft #{self.pk}"
 
     @property
-    def is_terminal(self) -> bool:
-        return self.status in TERMINAL_STATUSES
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    # --- the lifecycle (domain.md); transitions only change state, services do the rest ----
-
-    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED, permission=_exporter_of)
-    def submit(self) -> None:
-        pass
-
-    @transition(
-        field=status, source=Status.SUBMITTED, target=Status.UNDER_DIALOGUE, permission=_officer_of
-    )
-    def start_dialogue(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=Status.UNDER_DIALOGUE,
-        target=Status.INFORM_PROPOSED,
-        permission=_officer_of,
-    )
-    def propose_inform(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=Status.INFORM_PROPOSED,
-        target=Status.UNDER_DIALOGUE,
-        permission=_supervisor_of,
-    )
-    def return_proposal(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=Status.INFORM_PROPOSED,
-        target=Status.INFORMED,
-        permission=_supervisor_of,
-    )
-    def issue_inform(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=Status.UNDER_DIALOGUE,
-        target=Status.CLOSED_NO_INFORM,
-        permission=_officer_of,
-    )
-    def conclude(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=[Status.SUBMITTED, Status.UNDER_DIALOGUE],
-        target=Status.NOT_SUBJECT,
-        permission=_officer_of,
-    )
-    def mark_not_subject(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=[Status.DRAFT, Status.SUBMITTED, Status.UNDER_DIALOGUE],
-        target=Status.WITHDRAWN,
-        permission=_exporter_of,
-    )
-    def withdraw(self) -> None:
-        pass
-
-    @transition(
-        field=status, source=list(OPEN_STATUSES), target=Status.LAPSED, permission=_clock_only
-    )
-    def lapse(self) -> None:
-        pass
+    def get_absolute_url(self) -> str:
+        return report_url(self)
 
 
 class ReportTransition(models.Model):

@@ -10,8 +10,8 @@ from django.http import Http404
 from portal import roles
 from portal.models import User
 
-from . import clock
-from .models import Report, ReportTransition, Status
+from . import clock, lifecycle
+from .models import OPEN_STATUSES, Report, ReportTransition, Status
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
@@ -38,8 +38,6 @@ def report_for_user(user: User, report_id: int | str, *, for_update: bool = Fals
 def clock_overview(user: User, *, now: datetime.datetime) -> dict[str, list[Report]]:
     """For officers' and supervisors' dashboards: what is due within the week (JST) and what
     lapsed in the last 7 days, in the user's division."""
-    from .models import OPEN_STATUSES
-
     qs = reports_visible_to(user)
     week_end = clock.end_of_day_jst(clock.jst_date(now) + datetime.timedelta(days=6))
     due = qs.filter(
@@ -51,38 +49,19 @@ def clock_overview(user: User, *, now: datetime.datetime) -> dict[str, list[Repo
     return {"due_this_week": list(due[:50]), "lapsed_recently": list(lapsed[:50])}
 
 
-# Until an inform is issued the exporter sees neither it nor that one was proposed
-# (issue: "the exporter sees neither the inform nor its PDF before it is issued"): for them a
-# proposal is still the dialogue, and proposal and return rows stay out of their history.
-_HIDDEN_FROM_EXPORTERS = ("propose_inform", "return_proposal")
-
-
 def status_seen_by(user: User, report: Report) -> str:
-    if roles.is_exporter(user) and report.status == Status.INFORM_PROPOSED:
-        return Status.UNDER_DIALOGUE
-    return report.status
+    """The report's status as this user is shown it (reports.lifecycle.status_seen_by)."""
+    return lifecycle.status_seen_by(user, report.status)
 
 
 def transitions_visible_to(user: User, report: Report) -> list[ReportTransition]:
-    rows = list(report.transitions.select_related("actor").order_by("at", "id"))
-    if not roles.is_exporter(user):
-        return rows
-    visible = []
-    for row in rows:
-        if row.transition in _HIDDEN_FROM_EXPORTERS:
-            continue
-        if row.from_status == Status.INFORM_PROPOSED:
-            row.from_status = Status.UNDER_DIALOGUE
-        visible.append(row)
-    return visible
+    """The report's history as this user is shown it (reports.lifecycle.history_seen_by)."""
+    rows = report.transitions.select_related("actor").order_by("at", "id")
+    return lifecycle.history_seen_by(user, rows)
 
 
 def filter_by_status(qs: QuerySet[Report], user: User, status: str) -> QuerySet[Report]:
-    """`?status=` as the user sees statuses (see status_seen_by)."""
-    if not roles.is_exporter(user):
-        return qs.filter(status=status)
-    if status == Status.UNDER_DIALOGUE:
-        return qs.filter(status__in=[Status.UNDER_DIALOGUE, Status.INFORM_PROPOSED])
-    if status == Status.INFORM_PROPOSED:
-        return qs.none()
-    return qs.filter(status=status)
+    """`?status=` as the user sees statuses: the states shown to them under that name."""
+    return qs.filter(
+        status__in=[s for s in Status.values if lifecycle.status_seen_by(user, s) == status]
+    )

@@ -20,13 +20,12 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role, User
 from portal.services import notify_many
 from portal.text import by_language, lazy_format
 
 from . import clock
+from .lifecycle import DivisionStaff, reports_lapse
 from .models import OPEN_STATUSES, ReminderSent, Report
-from .services import _report_url, lapse_locked_reports
 
 BATCH_SIZE = 250
 
@@ -51,23 +50,9 @@ def lapse_due_reports(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) -
                 .filter(status__in=OPEN_STATUSES, decision_due_at__lte=now)
                 .order_by("decision_due_at", "id")[:batch_size]
             )
-            lapsed += len(lapse_locked_reports(batch, now))
+            lapsed += len(reports_lapse(batch, now))
         if len(batch) < batch_size:
             return lapsed
-
-
-def _staff_by_division(division_ids: set[int | None]) -> tuple[dict, dict, dict]:
-    supervisors: dict[int | None, list[User]] = {}
-    officers: dict[int | None, list[User]] = {}
-    by_id: dict[int, User] = {}
-    staff = User.objects.filter(
-        is_active=True, role__in=[Role.OFFICER, Role.SUPERVISOR], division_id__in=division_ids
-    )
-    for person in staff:
-        by_id[person.pk] = person
-        target = supervisors if person.role == Role.SUPERVISOR else officers
-        target.setdefault(person.division_id, []).append(person)
-    return supervisors, officers, by_id
 
 
 def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) -> int:
@@ -122,20 +107,12 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
             if to_send:
                 # The unique constraint is the last guard against a reminder sent twice.
                 ReminderSent.objects.bulk_create(new_rows)
-                supervisors, officers, by_id = _staff_by_division(
-                    {r.responsible_division_id for r, _d in to_send}
-                )
+                staff = DivisionStaff({r.responsible_division_id for r, _d in to_send})
                 messages = []
                 for report, urgent in to_send:
-                    division = report.responsible_division_id
-                    people = list(supervisors.get(division, []))
-                    if report.assigned_officer_id in by_id:
-                        people.append(by_id[report.assigned_officer_id])
-                    else:
-                        people.extend(officers.get(division, []))
                     messages.append(
                         {
-                            "recipients": people,
+                            "recipients": staff.deciders(report),
                             "verb": f"report.reminder_{urgent}d",
                             "title": lazy_format(
                                 _("%(reference)s: decision due in %(days)s days"),
@@ -154,7 +131,7 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
                                     "day": clock.last_day_of(due_by[report.pk]).isoformat(),
                                 },
                             ),
-                            "url": _report_url(report),
+                            "url": report.get_absolute_url(),
                         }
                     )
                 notify_many(messages)

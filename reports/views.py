@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import importlib
+import datetime
 import itertools
 from urllib.parse import urlencode
 
@@ -13,10 +13,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogue.selectors import unread_message_counts
+from dialogue.views import panel_context as dialogue_panel
+from informs.views import panel_context as informs_panel
 from portal import roles
 from portal.errors import InvalidTransition
 
-from . import clock, selectors, services
+from . import clock, lifecycle, selectors, services
 from .forms import (
     AmendmentForm,
     DashboardFilterForm,
@@ -63,14 +66,6 @@ def screening(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unread_counts(user, report_ids) -> dict:
-    try:
-        dialogue_selectors = importlib.import_module("dialogue.selectors")
-        return dialogue_selectors.unread_message_counts(user, report_ids)
-    except (ImportError, AttributeError):
-        return {}
-
-
 @roles.exporter_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_visible_to(request.user).order_by("-created_at")
@@ -81,13 +76,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if status:
         reports = selectors.filter_by_status(reports, request.user, status)
     page = Paginator(reports, 25).get_page(filters.cleaned_data.get("page"))
-    unread = _unread_counts(request.user, [r.pk for r in page])
+    unread = unread_message_counts(request.user, [r.pk for r in page])
     now = timezone.now()
     rows = [
         {
             "report": r,
-            "status": selectors.status_seen_by(request.user, r),
-            "status_label": Status(selectors.status_seen_by(request.user, r)).label,
+            "status": lifecycle.status_seen_by(request.user, r.status),
+            "status_label": Status(lifecycle.status_seen_by(request.user, r.status)).label,
             "unread": unread.get(r.pk, 0),
             "days_remaining": clock.days_remaining(r.decision_due_at, now) if r.is_open else None,
         }
@@ -99,7 +94,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "statuses": Status.choices,
+            # Only the statuses this user can be shown (no "inform proposed" for exporters).
+            "statuses": [
+                (value, label)
+                for value, label in Status.choices
+                if lifecycle.status_seen_by(request.user, value) == value
+            ],
             "status": status,
             "filters": filters,
         },
@@ -143,7 +143,7 @@ def _after_save(request, report: Report, form) -> HttpResponse:
         messages.success(request, _("The draft was saved."))
         return redirect("reports:edit", report.pk)
     try:
-        report = services.report_submit(actor=request.user, report_id=report.pk)
+        report = lifecycle.report_submit(actor=request.user, report_id=report.pk)
     except ValidationError as exc:
         _put_errors(form, exc.message_dict)
         messages.error(
@@ -162,7 +162,7 @@ def _after_save(request, report: Report, form) -> HttpResponse:
 
 
 def _initial_from(report: Report) -> dict:
-    data = services.report_content(report)
+    data = lifecycle.report_content(report)
     data["declaration"] = report.declaration
     return data
 
@@ -171,7 +171,7 @@ def _initial_from(report: Report) -> dict:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_user(request.user, pk)
-    if report.status != Status.DRAFT:
+    if lifecycle.refusal(report, request.user, "edit_draft") is not None:
         messages.info(request, _("This report was submitted; file an amendment to change it."))
         return redirect("reports:detail", report.pk)
     current = report.technology.code if report.technology else None
@@ -195,17 +195,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _panels(request, report) -> dict:
-    context: dict = {"panels": []}
-    for app in ("dialogue", "informs"):
-        try:
-            views = importlib.import_module(f"{app}.views")
-        except ImportError:
-            continue
-        panel = getattr(views, "panel_context", None)
-        if panel is not None:
-            context.update(panel(request, report))
-            context["panels"].append(f"{app}/_panel.html")
-    return context
+    """The dialogue's and the informs' parts of the report page."""
+    return {
+        **dialogue_panel(request, report),
+        **informs_panel(request, report),
+        "panels": ["dialogue/_panel.html", "informs/_panel.html"],
+    }
 
 
 def _revision_changes(report: Report) -> list[dict]:
@@ -235,21 +230,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "transitions": selectors.transitions_visible_to(user, report),
-        "status_label": Status(selectors.status_seen_by(user, report)).label,
+        "status_label": Status(lifecycle.status_seen_by(user, report.status)).label,
         "extensions": report.extensions.select_related("actor"),
         "amendments": _revision_changes(report),
         "days_remaining": clock.days_remaining(report.decision_due_at, now)
         if report.is_open
         else None,
         "last_day": clock.last_day_of(report.decision_due_at) if report.decision_due_at else None,
-        "is_reporter": roles.is_member_of_organisation(user, report.organisation_id),
-        "is_division_supervisor": roles.is_supervisor_of_division(
-            user, report.responsible_division_id
-        ),
-        "can_amend": report.status in (Status.SUBMITTED, Status.UNDER_DIALOGUE),
-        "can_withdraw": report.status in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_DIALOGUE),
-        "can_extend": report.is_open and report.decision_due_at and now < report.decision_due_at,
-        "extend_form": ExtendDeadlineForm(),
+        "actions": lifecycle.available_actions(report, user),
     }
     context.update(_panels(request, report))
     return render(request, "reports/detail.html", context)
@@ -311,7 +299,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             report,
             form,
-            lambda: services.report_withdraw(
+            lambda: lifecycle.report_withdraw(
                 actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
             ),
             _("The report was withdrawn."),
@@ -325,6 +313,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_user(request.user, pk)
+    lifecycle.require_actor(report, request.user, "extend_deadline")
     form = ExtendDeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _run_action(
@@ -341,7 +330,17 @@ def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "reports/extend.html", {"form": form, "report": report})
+    cap = lifecycle.extension_cap_days()
+    latest = (
+        clock.last_day_of(report.decision_due_at) + datetime.timedelta(days=cap)
+        if report.decision_due_at
+        else None
+    )
+    return render(
+        request,
+        "reports/extend.html",
+        {"form": form, "report": report, "cap_days": cap, "latest_day": latest},
+    )
 
 
 @roles.role_required(lambda u: roles.is_exporter(u) or roles.is_meti_staff(u))

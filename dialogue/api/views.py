@@ -18,6 +18,7 @@ from dialogue import selectors, services
 from dialogue.models import Message
 from dialogue.views import attachment_response
 from portal.roles import IsExporterOrMetiStaff, IsMetiStaff
+from reports import lifecycle
 from reports.api.serializers import ReportSerializer
 from reports.api.views import PageNumberPaginationStrict
 from reports.selectors import report_for_user
@@ -148,12 +149,16 @@ class _ReportActionView(APIView):
 
     permission_classes = [IsMetiStaff]
     serializer_class: type | None = None
+    action_name: str = ""
 
     def perform(self, request: Request, report_id: int, data: dict):
         raise NotImplementedError
 
     def post(self, request: Request, pk: int) -> Response:
         report = report_for_user(request.user, pk)
+        # The rule (403, then 409) before anything about the body; the service checks it
+        # again under the row lock.
+        lifecycle.require(report, request.user, self.action_name)
         data: dict = {}
         if self.serializer_class is not None:
             serializer = self.serializer_class(data=request.data)
@@ -166,16 +171,19 @@ class _ReportActionView(APIView):
 
 @extend_schema(request=None, responses={200: ReportSerializer})
 class StartDialogueView(_ReportActionView):
+    action_name = "start_dialogue"
+
     def perform(self, request, report_id, data):
-        return services.report_start_dialogue(actor=request.user, report_id=report_id)
+        return lifecycle.report_start_dialogue(actor=request.user, report_id=report_id)
 
 
 @extend_schema(request=ConcludeSerializer, responses={200: ReportSerializer})
 class ConcludeView(_ReportActionView):
     serializer_class = ConcludeSerializer
+    action_name = "conclude"
 
     def perform(self, request, report_id, data):
-        return services.report_conclude(
+        return lifecycle.report_conclude(
             actor=request.user,
             report_id=report_id,
             summary=data["summary"],
@@ -186,8 +194,9 @@ class ConcludeView(_ReportActionView):
 @extend_schema(request=NotSubjectSerializer, responses={200: ReportSerializer})
 class NotSubjectView(_ReportActionView):
     serializer_class = NotSubjectSerializer
+    action_name = "mark_not_subject"
 
     def perform(self, request, report_id, data):
-        return services.report_mark_not_subject(
+        return lifecycle.report_mark_not_subject(
             actor=request.user, report_id=report_id, rule=data["rule"], reason=data["reason"]
         )

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from portal.api.renderers import PDFRenderer
 from portal.roles import IsExporter, IsExporterOrMetiStaff, IsMetiStaff
+from reports import lifecycle
 from reports.api.views import PageNumberPaginationStrict
 from reports.selectors import report_for_user
 
@@ -94,6 +95,7 @@ class InformReturnView(_InformActionView):
     )
     def post(self, request, pk: int):
         inform = selectors.inform_for_user(request.user, pk)
+        lifecycle.require_actor(inform.report, request.user, "return_proposal")
         body = InformReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.inform_return(

@@ -6,7 +6,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.errors import InvalidTransition
-from portal.roles import is_exporter
 
 
 def exception_handler(exc, context):
@@ -26,12 +25,9 @@ def exception_handler(exc, context):
 
 def _handle(exc, context):
     if isinstance(exc, InvalidTransition):
-        shown = exc.status
-        request = context.get("request")
-        if shown == "inform_proposed" and request is not None and is_exporter(request.user):
-            shown = "under_dialogue"  # exporters do not learn of a proposal (reports.selectors)
+        # The service names the state as the caller may see it (reports.lifecycle).
         return Response(
-            {"detail": str(exc.message), "status": shown}, status=status.HTTP_409_CONFLICT
+            {"detail": str(exc.message), "status": exc.status}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

@@ -244,6 +244,9 @@ INFORM_LEGAL_BASIS = os.environ.get(
     "同法第25条第1項の規定に基づく役務取引の許可を要する旨通知する。",
 )
 DECISION_PERIOD_DAYS = 30
+# How far one extension may move the decision deadline. No document fixes a cap: this is the
+# division's policy, shown on the extension form; a longer delay takes another extension.
+DEADLINE_EXTENSION_MAX_DAYS = int(os.environ.get("DEADLINE_EXTENSION_MAX_DAYS", "90"))
 REMINDER_DAYS_BEFORE = (7, 3, 1)
 
 LOGGING = {

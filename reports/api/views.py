@@ -13,8 +13,7 @@ from rest_framework.views import APIView
 from catalog.models import Country, Technology, TransactionType
 from portal import roles
 from portal.api.renderers import PDFRenderer
-from portal.errors import InvalidTransition
-from reports import limits, selectors, services
+from reports import lifecycle, limits, selectors, services
 from reports.forms import PAGE_NUMBER_MESSAGE
 from reports.models import Status
 from reports.pdf import report_pdf
@@ -220,15 +219,8 @@ class ReportViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
-        if not roles.is_exporter(request.user):
-            return Response(
-                {"detail": "Only the reporting organisation edits a draft."}, status=403
-            )
-        if report.status != Status.DRAFT:
-            raise InvalidTransition(
-                selectors.status_seen_by(request.user, report),
-                _("Only a draft can be edited. File an amendment instead."),
-            )
+        # 403, then 409, before anything about the body (api.md: PATCH only while draft).
+        lifecycle.require(report, request.user, "edit_draft")
         serializer = ReportSerializer(report, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         report = services.report_update_draft(
@@ -239,16 +231,18 @@ class ReportViewSet(
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        report = services.report_submit(actor=request.user, report_id=self.get_object().pk)
+        report = lifecycle.report_submit(actor=request.user, report_id=self.get_object().pk)
         return self._answer(report)
 
     @extend_schema(request=WithdrawSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        report = self.get_object()
+        lifecycle.require_actor(report, request.user, "withdraw")
         body = WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        report = services.report_withdraw(
-            actor=request.user, report_id=self.get_object().pk, reason=body.validated_data["reason"]
+        report = lifecycle.report_withdraw(
+            actor=request.user, report_id=report.pk, reason=body.validated_data["reason"]
         )
         return self._answer(report)
 
@@ -256,6 +250,7 @@ class ReportViewSet(
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         report = self.get_object()
+        lifecycle.require_actor(report, request.user, "amend")
         body = AmendSerializer(report, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         data = body.to_service_data()
@@ -269,6 +264,7 @@ class ReportViewSet(
     @action(detail=True, methods=["post"], url_path="extend-deadline")
     def extend_deadline(self, request, pk=None):
         report = self.get_object()
+        lifecycle.require_actor(report, request.user, "extend_deadline")
         body = ExtendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         report = services.report_extend_deadline(

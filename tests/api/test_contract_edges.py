@@ -5,9 +5,9 @@ import datetime
 import pytest
 import time_machine
 
-from dialogue.services import report_start_dialogue
 from informs import services as inform_services
 from portal.models import Notification
+from reports.lifecycle import report_start_dialogue
 from reports.models import Report
 from tests import factories
 from tests.conftest import api_as
@@ -42,10 +42,13 @@ def test_exporter_learns_nothing_of_a_proposal_or_its_return(cast, client):
         "inform_proposed"
     )
     assert exporter_api.get("/api/v1/reports/?status=under_dialogue").json()["count"] == 1
+    # Refusing a 409 here would tell them; an amendment goes through as under dialogue.
     response = exporter_api.post(
-        f"/api/v1/reports/{report.pk}/withdraw/", {"reason": "r"}, format="json"
+        f"/api/v1/reports/{report.pk}/amend/",
+        {"counterparty_address": "上海市浦東新区2号", "note": "住所の訂正"},
+        format="json",
     )
-    assert response.status_code == 409 and response.json()["status"] == "under_dialogue"
+    assert response.status_code == 200 and response.json()["status"] == "under_dialogue"
     inform_services.inform_return(
         actor=cast["supervisor"], inform_id=inform.pk, reason="SECRET-RETURN-REASON"
     )
@@ -135,3 +138,18 @@ def test_dialogue_records_cannot_be_deleted_in_django_admin(cast, client):
     response = client.post(f"/django-admin/dialogue/message/{message.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Message.objects.filter(pk=message.pk).exists()
+
+
+def test_exporter_may_withdraw_while_a_proposal_waits_and_it_can_no_longer_be_issued(cast):
+    report = under_dialogue(cast)
+    inform = inform_services.inform_propose(
+        actor=cast["officer"], report_id=report.pk, grounds="g", licence_conditions=[]
+    )
+    response = api_as(cast["exporter"]).post(
+        f"/api/v1/reports/{report.pk}/withdraw/", {"reason": "契約中止"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    refused = api_as(cast["supervisor"]).post(f"/api/v1/informs/{inform.pk}/approve/", {})
+    assert refused.status_code == 409 and refused.json()["status"] == "withdrawn"
+    inform.refresh_from_db()
+    assert inform.number is None

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dialogue import services
 from dialogue.models import Attachment, Message
 from portal.models import Notification
+from reports import lifecycle
 from reports.models import Report, Status
 from tests.conftest import api_as
 from tests.dialogue.helpers import (
@@ -34,7 +35,7 @@ def people(catalog):
 @pytest.fixture
 def report(people):
     report = make_submitted_report(people.exporter)
-    return services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    return lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
 
 
 def _messages_url(report):

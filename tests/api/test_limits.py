@@ -15,7 +15,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from dialogue import services as dialogue_services
 from dialogue.limits import MESSAGE_BODY_MAX_LENGTH
 from dialogue.models import Message
 from informs import limits as inform_limits
@@ -23,7 +22,7 @@ from informs import services as inform_services
 from informs.models import Inform
 from informs.pdf import inform_notice_pdf
 from portal.models import AuditRecord, Notification
-from reports import clock
+from reports import clock, lifecycle
 from reports import limits as report_limits
 from reports import services as report_services
 from reports.models import DeadlineExtension, Report, ReportRevision, ReportTransition
@@ -344,13 +343,11 @@ def test_page_counts_a_line_break_as_the_browser_does(people):
     [
         (
             "withdraw",
-            lambda p, r, v: report_services.report_withdraw(
-                actor=p.exporter, report_id=r.pk, reason=v
-            ),
+            lambda p, r, v: lifecycle.report_withdraw(actor=p.exporter, report_id=r.pk, reason=v),
         ),
         (
             "conclude",
-            lambda p, r, v: dialogue_services.report_conclude(
+            lambda p, r, v: lifecycle.report_conclude(
                 actor=p.officer, report_id=r.pk, summary=v, agreed_measures="m"
             ),
         ),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from dialogue import services
 from dialogue.models import Attachment, Message
 from portal.errors import InvalidTransition
+from reports import lifecycle
 from reports.models import Report, Status
 
 from .helpers import (
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def report(people):
     report = make_submitted_report(people.exporter)
-    return services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    return lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
 
 
 def test_pdf_is_stored_under_a_generated_name_outside_the_web_root(people, report, media_root):

@@ -3,6 +3,7 @@ import pytest
 from dialogue import services
 from dialogue.models import Message
 from portal.errors import InvalidTransition
+from reports import lifecycle
 from reports.models import Report, Status
 from tests.concurrency import needs_row_locks, run_together
 
@@ -17,8 +18,8 @@ pytestmark = [
 def test_two_officers_starting_the_dialogue_at_once_give_one_owner(people):
     report = make_submitted_report(people.exporter)
     outcomes = run_together(
-        lambda: services.report_start_dialogue(actor=people.officer, report_id=report.pk),
-        lambda: services.report_start_dialogue(actor=people.officer2, report_id=report.pk),
+        lambda: lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk),
+        lambda: lifecycle.report_start_dialogue(actor=people.officer2, report_id=report.pk),
     )
     winners = [o for o in outcomes if isinstance(o, Report)]
     assert len(winners) == 1
@@ -30,9 +31,9 @@ def test_two_officers_starting_the_dialogue_at_once_give_one_owner(people):
 
 def test_a_message_racing_the_conclusion_is_either_in_before_it_or_refused(people):
     report = make_submitted_report(people.exporter)
-    services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
     outcomes = run_together(
-        lambda: services.report_conclude(
+        lambda: lifecycle.report_conclude(
             actor=people.officer, report_id=report.pk, summary="s", agreed_measures="m"
         ),
         lambda: services.message_post(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogue import selectors, services
+from reports import lifecycle
 from reports.models import Status
 
 from .helpers import make_submitted_report
@@ -39,11 +40,11 @@ def queue(people):
         "mine": _submitted_days_ago(10, p.exporter, counterparty_name="Assigned Co."),
         "mat": make_submitted_report(p.exporter, technology="carbon_fiber"),
     }
-    services.report_start_dialogue(actor=p.officer, report_id=reports["closed"].pk)
-    services.report_conclude(
+    lifecycle.report_start_dialogue(actor=p.officer, report_id=reports["closed"].pk)
+    lifecycle.report_conclude(
         actor=p.officer, report_id=reports["closed"].pk, summary="s", agreed_measures="m"
     )
-    services.report_start_dialogue(actor=p.officer2, report_id=reports["mine"].pk)
+    lifecycle.report_start_dialogue(actor=p.officer2, report_id=reports["mine"].pk)
     return reports
 
 
@@ -106,8 +107,9 @@ def test_due_soon_boundary_matches_days_remaining(people, queue):
     report = queue["due_soon"]
     # Find the moments where 8 and 7 days remain, and check the filter agrees with the clock.
     last_day = clock.last_day_of(report.decision_due_at)
-    eight_left = clock.end_of_day_jst(last_day - datetime.timedelta(days=8))
-    seven_left = clock.end_of_day_jst(last_day - datetime.timedelta(days=7))
+    # 7 days are left from the midnight that starts the 7th day before the last day.
+    seven_left = clock.end_of_day_jst(last_day - datetime.timedelta(days=8))
+    eight_left = seven_left - datetime.timedelta(microseconds=1)
     assert clock.days_remaining(report.decision_due_at, eight_left) == 8
     assert clock.days_remaining(report.decision_due_at, seven_left) == 7
     due = selectors.queue_for(people.officer, {"due_soon": True, "now": eight_left})
@@ -243,7 +245,7 @@ def test_queue_page_queries_do_not_grow_with_the_rows(client, people):
     few = _count_queries(client, url)
     for _ in range(8):
         r = make_submitted_report(people.other_exporter)
-        services.report_start_dialogue(actor=people.officer, report_id=r.pk)
+        lifecycle.report_start_dialogue(actor=people.officer, report_id=r.pk)
         services.message_post(actor=people.other_exporter, report_id=r.pk, kind="answer", body="a")
     many = _count_queries(client, url)
     assert many == few
@@ -257,7 +259,7 @@ def test_unread_counts_in_one_query_and_without_internal_notes_for_exporters(
 ):
     a = make_submitted_report(people.exporter)
     b = make_submitted_report(people.exporter)
-    services.report_start_dialogue(actor=people.officer, report_id=a.pk)
+    lifecycle.report_start_dialogue(actor=people.officer, report_id=a.pk)
     services.message_post(actor=people.officer, report_id=a.pk, kind="advice", body="1")
     services.message_post(actor=people.officer, report_id=a.pk, kind="internal_note", body="n")
     services.message_post(actor=people.exporter2, report_id=a.pk, kind="answer", body="2")

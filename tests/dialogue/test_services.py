@@ -5,6 +5,7 @@ from dialogue import services
 from dialogue.models import Message, MessageKind
 from portal.errors import InvalidTransition
 from portal.models import AuditRecord, Notification
+from reports import lifecycle
 from reports.models import Report, ReportTransition, Status
 
 from .helpers import make_submitted_report
@@ -20,7 +21,7 @@ def _set_status(report: Report, status: str) -> Report:
 
 def _started(people) -> Report:
     report = make_submitted_report(people.exporter)
-    return services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    return lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
 
 
 # --- starting the dialogue ----------------------------------------------------------------
@@ -32,7 +33,7 @@ def test_start_dialogue_assigns_the_officer_and_notifies_every_member(
     report = make_submitted_report(people.exporter)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+        report = lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
     assert report.status == Status.UNDER_DIALOGUE
     assert report.assigned_officer == people.officer
     history = ReportTransition.objects.get(report=report, transition="start_dialogue")
@@ -52,19 +53,19 @@ def test_start_dialogue_assigns_the_officer_and_notifies_every_member(
 
 def test_a_supervisor_of_the_division_may_start_the_dialogue(people):
     report = make_submitted_report(people.exporter)
-    report = services.report_start_dialogue(actor=people.supervisor, report_id=report.pk)
+    report = lifecycle.report_start_dialogue(actor=people.supervisor, report_id=report.pk)
     assert report.assigned_officer == people.supervisor
 
 
 def test_start_dialogue_refusals(people):
     report = make_submitted_report(people.exporter)
     with pytest.raises(PermissionDenied):
-        services.report_start_dialogue(actor=people.exporter, report_id=report.pk)
+        lifecycle.report_start_dialogue(actor=people.exporter, report_id=report.pk)
     with pytest.raises(PermissionDenied):
-        services.report_start_dialogue(actor=people.other_officer, report_id=report.pk)
-    services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+        lifecycle.report_start_dialogue(actor=people.other_officer, report_id=report.pk)
+    lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
     with pytest.raises(InvalidTransition) as exc:
-        services.report_start_dialogue(actor=people.officer2, report_id=report.pk)
+        lifecycle.report_start_dialogue(actor=people.officer2, report_id=report.pk)
     assert exc.value.status == Status.UNDER_DIALOGUE
 
 
@@ -219,7 +220,7 @@ def test_conclude_records_the_outcome_and_tells_the_members(
     report = _started(people)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_conclude(
+        report = lifecycle.report_conclude(
             actor=people.officer2,
             report_id=report.pk,
             summary="Concern resolved",
@@ -238,7 +239,7 @@ def test_conclude_records_the_outcome_and_tells_the_members(
 def test_conclude_requires_both_texts(people):
     report = _started(people)
     with pytest.raises(ValidationError) as exc:
-        services.report_conclude(
+        lifecycle.report_conclude(
             actor=people.officer, report_id=report.pk, summary=" ", agreed_measures=""
         )
     assert set(exc.value.message_dict) == {"summary", "agreed_measures"}
@@ -248,16 +249,16 @@ def test_conclude_requires_both_texts(people):
 def test_conclude_refusals(people):
     report = make_submitted_report(people.exporter)
     with pytest.raises(InvalidTransition):  # the dialogue has not started
-        services.report_conclude(
+        lifecycle.report_conclude(
             actor=people.officer, report_id=report.pk, summary="s", agreed_measures="m"
         )
-    services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
     with pytest.raises(PermissionDenied):
-        services.report_conclude(
+        lifecycle.report_conclude(
             actor=people.exporter, report_id=report.pk, summary="s", agreed_measures="m"
         )
     with pytest.raises(PermissionDenied):
-        services.report_conclude(
+        lifecycle.report_conclude(
             actor=people.other_officer, report_id=report.pk, summary="s", agreed_measures="m"
         )
 
@@ -267,7 +268,7 @@ def test_mark_not_subject(people, started, mailoutbox, django_capture_on_commit_
     report = _started(people) if started else make_submitted_report(people.exporter)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_mark_not_subject(
+        report = lifecycle.report_mark_not_subject(
             actor=people.officer,
             report_id=report.pk,
             rule="PUBLIC_OR_BASIC_RESEARCH",
@@ -286,17 +287,17 @@ def test_mark_not_subject(people, started, mailoutbox, django_capture_on_commit_
 def test_mark_not_subject_refusals(people):
     report = make_submitted_report(people.exporter)
     with pytest.raises(ValidationError) as exc:
-        services.report_mark_not_subject(
+        lifecycle.report_mark_not_subject(
             actor=people.officer, report_id=report.pk, rule="NOPE", reason=""
         )
     assert set(exc.value.message_dict) == {"rule", "reason"}
     with pytest.raises(PermissionDenied):
-        services.report_mark_not_subject(
+        lifecycle.report_mark_not_subject(
             actor=people.exporter, report_id=report.pk, rule="GOODS_ONLY", reason="r"
         )
     report = _set_status(report, Status.INFORM_PROPOSED)
     with pytest.raises(InvalidTransition):
-        services.report_mark_not_subject(
+        lifecycle.report_mark_not_subject(
             actor=people.officer, report_id=report.pk, rule="GOODS_ONLY", reason="r"
         )
 

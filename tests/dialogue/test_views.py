@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from dialogue import services
 from dialogue.models import Message
+from reports import lifecycle
 from reports.models import Report, Status
 
 from .helpers import PDF_BYTES, PE_BYTES, make_submitted_report, upload
@@ -15,7 +16,7 @@ SECRET = "INTERNAL-ONLY assessment of the counterparty"
 @pytest.fixture
 def report(people):
     report = make_submitted_report(people.exporter)
-    return services.report_start_dialogue(actor=people.officer, report_id=report.pk)
+    return lifecycle.report_start_dialogue(actor=people.officer, report_id=report.pk)
 
 
 @pytest.fixture
@@ -240,7 +241,7 @@ def test_conclude_page(client, people, report):
 
 
 def test_conclusion_is_shown_to_the_exporter(client, people, report):
-    services.report_conclude(
+    lifecycle.report_conclude(
         actor=people.officer, report_id=report.pk, summary="Resolved", agreed_measures="Logs kept"
     )
     client.force_login(people.exporter)

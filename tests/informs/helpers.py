@@ -1,31 +1,23 @@
 """Test data for informs: reports filed through the real services and moved along the
-lifecycle by the shared transition runner."""
+lifecycle by its services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 
 from informs import services as inform_services
 from informs.models import Inform
 from portal.models import User
-from reports import services as report_services
+from reports import lifecycle
 from reports.models import Report
 from tests import factories
 from tests.reports.helpers import submitted_report as make_submitted_report
 
 
 def start_dialogue(report: Report, officer: User) -> Report:
-    # The dialogue app owns the start-dialogue service; the runner is what it calls.
-    with transaction.atomic():
-        return report_services.apply_transition(
-            report_id=report.pk,
-            actor=officer,
-            name="start_dialogue",
-            changes={"assigned_officer": officer},
-        )
+    return lifecycle.report_start_dialogue(actor=officer, report_id=report.pk)
 
 
 def make_report_under_dialogue(exporter: User, officer: User, **overrides) -> Report:

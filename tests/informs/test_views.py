@@ -300,11 +300,11 @@ def test_supervisor_page_is_for_supervisors_only(client, people):
 
 
 def test_supervisor_page_leaves_out_lapsed_reports(client, people):
-    from reports.services import report_lapse
+    from reports.sweep import lapse_due_reports
 
     report = make_report_under_dialogue(people.exporter, people.officer)
     propose(report, people.officer)
     report.refresh_from_db()
-    report_lapse(report_id=report.pk, now=report.decision_due_at)
+    assert lapse_due_reports(now=report.decision_due_at) == 1
     client.force_login(people.supervisor)
     assert client.get(reverse("informs:supervisor")).context["awaiting"] == []

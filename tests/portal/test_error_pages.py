@@ -49,7 +49,7 @@ def test_refusal_shows_the_services_reason_on_a_portal_page(client, settings, pe
     assert response.status_code == 403
     assert {"403.html", "base.html"} <= set(_templates(response))
     page = response.content.decode()
-    assert "You cannot approve your own proposal." in page
+    assert "You cannot decide on your own proposal." in page
     assert 'class="site-header"' in page
     assert "Not permitted" in page
     assert f'href="{reverse("home")}"' in page
@@ -66,7 +66,7 @@ def test_refusal_is_in_japanese_by_default(client, people):
     page = response.content.decode()
     assert '<html lang="ja">' in page
     with translation.override("ja"):
-        assert gettext("You cannot approve your own proposal.") in page
+        assert gettext("You cannot decide on your own proposal.") in page
 
 
 def test_refusal_without_a_reason_gets_the_generic_sentence(client, settings, people):

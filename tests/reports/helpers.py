@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import timezone
 
-from reports import services
+from reports import lifecycle, services
 
 
 def complete_data(**overrides) -> dict:
@@ -32,4 +32,4 @@ def complete_data(**overrides) -> dict:
 
 def submitted_report(exporter, **overrides):
     report = services.report_create(actor=exporter, data=complete_data(**overrides))
-    return services.report_submit(actor=exporter, report_id=report.pk)
+    return lifecycle.report_submit(actor=exporter, report_id=report.pk)

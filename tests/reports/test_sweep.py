@@ -9,7 +9,7 @@ from django.db import connection
 
 from portal.errors import InvalidTransition
 from portal.models import Notification
-from reports import services
+from reports import lifecycle, services
 from reports.models import ReminderSent, Report, Status
 from reports.sweep import deadlines_sweep, lapse_due_reports
 from tests import factories
@@ -70,12 +70,7 @@ def test_reminders_7_3_1_each_sent_once_to_officers_and_supervisors(people):
         [people["officer"].username, people["officer2"].username, people["supervisor"].username]
     )
     with time_machine.travel(DUE - datetime.timedelta(days=5), tick=False):
-        services.apply_transition(
-            report_id=report.pk,
-            actor=people["officer"],
-            name="start_dialogue",
-            changes={"assigned_officer": people["officer"]},
-        )
+        lifecycle.report_start_dialogue(actor=people["officer"], report_id=report.pk)
     assert deadlines_sweep(now=DUE - datetime.timedelta(days=3)).reminders == 1
     assert notified("report.reminder_3d") == sorted(
         [people["officer"].username, people["supervisor"].username]
@@ -310,7 +305,7 @@ def race_sweep_against(people, action, decided: str):
 def test_sweep_racing_a_withdrawal_gives_one_outcome(people):
     race_sweep_against(
         people,
-        lambda report_id: services.report_withdraw(
+        lambda report_id: lifecycle.report_withdraw(
             actor=people["exporter"], report_id=report_id, reason="race"
         ),
         "withdraw",
@@ -320,7 +315,7 @@ def test_sweep_racing_a_withdrawal_gives_one_outcome(people):
 @needs_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_sweep_racing_an_officers_conclude_gives_one_outcome(people):
-    from dialogue.services import report_conclude, report_start_dialogue
+    from reports.lifecycle import report_conclude, report_start_dialogue
 
     def start_then_conclude(report_id):
         report_start_dialogue(actor=people["officer"], report_id=report_id)
