@@ -31,9 +31,6 @@ class InForceQuerySet(models.QuerySet):
             Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day
         )
 
-    def in_force_today(self) -> Self:
-        return self.in_force_on(timezone.localdate())
-
     def upcoming(self, today: datetime.date | None = None) -> Self:
         return self.filter(effective_from__gt=today or timezone.localdate())
 
