@@ -23,6 +23,8 @@ class Organisation(models.Model):
     corporate_number = models.CharField(
         _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number]
     )
+    # The organisation's administrators may require every member to use a second factor.
+    second_factor_required = models.BooleanField(_("second factor required"), default=False)
 
     class Meta:
         ordering = ["name_en"]
@@ -58,8 +60,25 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class OrganisationRole(models.TextChoices):
+    """An exporter's place in their organisation."""
+
+    MEMBER = "member", _("Member")
+    ADMINISTRATOR = "administrator", _("Organisation administrator")
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation_role = models.CharField(
+        _("role in the organisation"),
+        max_length=20,
+        choices=OrganisationRole.choices,
+        default=OrganisationRole.MEMBER,
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Set when too many sign-ins failed; only an administrator clears it (portal.security).
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from .models import Role
+from .models import OrganisationRole, Role
 
 
 def _active(user: Any) -> bool:
@@ -36,6 +36,15 @@ def is_supervisor(user: Any) -> bool:
 
 def is_administrator(user: Any) -> bool:
     return _active(user) and (user.role == Role.ADMINISTRATOR or user.is_superuser)
+
+
+def is_organisation_administrator(user: Any, organisation_id: int | None = None) -> bool:
+    """An exporter who manages their organisation's people (of this organisation, if given)."""
+    return (
+        is_exporter(user)
+        and user.organisation_role == OrganisationRole.ADMINISTRATOR
+        and (organisation_id is None or user.organisation_id == organisation_id)
+    )
 
 
 def is_member_of_organisation(user: Any, organisation_id: int | None) -> bool:
@@ -78,6 +87,7 @@ exporter_required = role_required(is_exporter)
 staff_required = role_required(is_meti_staff)
 supervisor_required = role_required(is_supervisor)
 administrator_required = role_required(is_administrator)
+organisation_administrator_required = role_required(is_organisation_administrator)
 
 
 # --- API permissions ------------------------------------------------------------------------

@@ -25,12 +25,18 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "portal",
     "catalog",
     "reports",
     "dialogue",
     "informs",
+    "accounts",
+    "signin",
+    "apitokens",
 ]
 
 MIDDLEWARE = [
@@ -42,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "signin.middleware.SessionTimeoutMiddleware",
+    "signin.middleware.SecondFactorRequiredMiddleware",
     # Idempotency reads the raw body before anything parses the form (Django allows one).
     "portal.idempotency.IdempotencyMiddleware",
     "portal.middleware.RejectNulMiddleware",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiTokensConfig(AppConfig):
+    """Named API tokens for companies' systems, stored hashed."""
+
+    name = "apitokens"
+    default_auto_field = "django.db.models.BigAutoField"
