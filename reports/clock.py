@@ -29,9 +29,18 @@ def jst_date(moment: datetime.datetime) -> datetime.date:
 
 
 def days_remaining(due_at: datetime.datetime | None, now: datetime.datetime) -> int | None:
-    """Whole JST days left including today, 0 on/after the deadline; None without a deadline."""
+    """Whole JST calendar days from today to the last day of the decision period.
+
+    The day of receipt is not counted (初日不算入), so a report received today has 30 days
+    left however late in the day it came; the last day itself has 0 ("N days left" means N
+    more days after today); 0 also once the deadline has passed; None without a deadline.
+    An extended deadline counts to its new last day.
+    """
     if due_at is None:
         return None
-    if now >= due_at:
-        return 0
-    return (last_day_of(due_at) - jst_date(now)).days + 1
+    return max(0, (last_day_of(due_at) - jst_date(now)).days)
+
+
+def latest_due_at_with_days_remaining(days: int, now: datetime.datetime) -> datetime.datetime:
+    """The latest deadline that has `days` or fewer days_remaining at `now` (for filters)."""
+    return end_of_day_jst(jst_date(now) + datetime.timedelta(days=days))
