@@ -11,10 +11,19 @@ from portal.services import notify
 from tests import factories
 
 
+@pytest.fixture
+def empty_broker(real_broker):
+    """The broker with nothing left over from an earlier run, whose messages name rows (by
+    id) of another database and would otherwise reach this worker."""
+    real_broker.control.purge()
+    yield real_broker
+    real_broker.control.purge()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_emails_a_notification(real_broker, mailoutbox):
+def test_real_worker_emails_a_notification(empty_broker, mailoutbox):
     user = factories.ExporterFactory()
-    with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(empty_broker, perform_ping_check=False, shutdown_timeout=10):
         with transaction.atomic():
             (n,) = notify(recipients=[user], verb="test", title="実ワーカー", body="b")
         deadline = time.monotonic() + 30

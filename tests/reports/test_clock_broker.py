@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_beat_schedule_holds_the_sweep_every_15_minutes():
     entry = app.conf.beat_schedule["sweep-decision-deadlines"]
     assert entry["task"] == "reports.tasks.sweep_deadlines"
+    # The apps' tasks modules are found when a worker starts (autodiscovery), not when the
+    # app is imported: ask as a starting worker does, so that this holds in a fresh process
+    # and not only after another test has started a worker.
+    app.loader.import_default_modules()
     assert entry["task"] in app.tasks
     schedule = entry["schedule"]
     assert isinstance(schedule, crontab)
@@ -32,8 +36,21 @@ def test_beat_schedule_holds_the_sweep_every_15_minutes():
     assert schedule.hour == set(range(24))
 
 
+@pytest.fixture
+def empty_broker(real_broker):
+    """The broker with nothing left over from an earlier run.
+
+    A sweep message left in the queue (an interrupted run, a beat that outlived its worker)
+    would lapse the report before this test's beat sends anything, and a message this test
+    leaves would do the same to the next run.
+    """
+    real_broker.control.purge()
+    yield real_broker
+    real_broker.control.purge()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_beat_and_worker_lapse_a_due_report(real_broker, catalog, tmp_path):
+def test_beat_and_worker_lapse_a_due_report(empty_broker, catalog, tmp_path):
     exporter = factories.ExporterFactory()
     with time_machine.travel(datetime.datetime(2025, 3, 3, 10, 0, tzinfo=datetime.UTC), tick=False):
         report = submitted_report(exporter, planned_contract_date=datetime.date(2025, 6, 1))
@@ -62,16 +79,17 @@ def test_beat_and_worker_lapse_a_due_report(real_broker, catalog, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    try:
-        with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(empty_broker, perform_ping_check=False, shutdown_timeout=10):
+        try:
             deadline = time.monotonic() + 45
             while time.monotonic() < deadline:
                 if Report.objects.get(pk=report.pk).status == Status.LAPSED:
                     break
                 time.sleep(0.3)
-    finally:
-        beat.terminate()
-        output = beat.communicate(timeout=20)[0]
+        finally:
+            # Beat stops before the worker, so that it queues nothing nobody will consume.
+            beat.terminate()
+            output = beat.communicate(timeout=20)[0]
     report.refresh_from_db()
     assert report.status == Status.LAPSED, output
     assert "reports.tasks.sweep_deadlines" in output
