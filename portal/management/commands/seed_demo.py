@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.loading import load_catalog
-from portal.models import Division, Organisation, Role, User
+from portal.models import Division, Organisation, OrganisationRole, Role, User
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development-only demo accounts (api.md)
 
@@ -30,6 +30,8 @@ USERS = [
     ("supervisor_elec2", Role.SUPERVISOR, None, "elec", "伊藤", "直子"),
     ("admin", Role.ADMINISTRATOR, None, None, "管理", "者"),
 ]
+# Each of these manages its organisation's members (/organisations/members/).
+ORGANISATION_ADMINISTRATORS = {"exporter_a"}
 
 
 class Command(BaseCommand):
@@ -52,6 +54,11 @@ class Command(BaseCommand):
                 role=role,
                 organisation=orgs[org] if org else None,
                 division=Division.objects.get(code=division) if division else None,
+                organisation_role=(
+                    OrganisationRole.ADMINISTRATOR
+                    if username in ORGANISATION_ADMINISTRATORS
+                    else OrganisationRole.MEMBER
+                ),
                 last_name=last,
                 first_name=first,
                 email=f"{username}@demo.example.jp",
