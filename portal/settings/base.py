@@ -269,3 +269,5 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+from .accounts import *  # noqa: E402,F403
