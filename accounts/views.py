@@ -369,8 +369,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @organisation_administrator_required
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation
+    # A checkbox left unticked sends nothing: the form is bound on any POST.
     form = SecondFactorForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"second_factor_required": organisation.second_factor_required},
     )
     if request.method == "POST" and form.is_valid():

@@ -44,15 +44,18 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts import services as account_services
+from accounts import tokens as account_tokens
 from catalog.loading import load_catalog
 from catalog.models import Country, ExclusionRule, Technology, TransactionType
 from dialogue import services as dialogue_services
 from dialogue.models import MessageKind
 from informs import services as inform_services
-from portal.models import Division
+from portal.models import Division, OrganisationRole
 from reports import lifecycle
 from reports import services as report_services
 from tests import factories
+from tests.accounts.helpers import application_data
 from tests.dialogue.helpers import PDF_BYTES, upload
 from tests.reports.helpers import complete_data, submitted_report
 
@@ -206,6 +209,17 @@ def screening_answers() -> dict:
     }
 
 
+def new_staff(world) -> dict:
+    return {
+        "username": "officer_added",
+        "last_name": "中村",
+        "first_name": "陽子",
+        "email": "nakamura@meti.example.go.jp",
+        "role": "officer",
+        "division": world.staff.division_id,
+    }
+
+
 # fmt: off
 MATRIX: list[Probe] = [
     # route                              method  object       anon     exp  exp_b  off  off_y  sup  sup_y  admin
@@ -320,6 +334,55 @@ MATRIX: list[Probe] = [
     P("informs:acknowledge",             "POST", "issued",    SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
     P("informs:pdf",                     "GET",  "issued",    SIGN_IN, 200, 404,  200,  404,  200,  404,  403),
     P("informs:pdf",                     "GET",  "proposed",  SIGN_IN, 404, 404,  200,  404,  200,  404,  403),
+    # --- accounts: registration and invitations (anyone; a bad link is explained on the page) -----------
+    P("accounts:register",               "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
+    P("accounts:register",               "POST", _,           200,     200, 200,  200,  200,  200,  200,  200),
+    P("accounts:register_sent",          "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
+    P("accounts:register_confirm",       "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200,
+      label="bad token"),
+    P("accounts:register_confirm",       "POST", _,           200,     200, 200,  200,  200,  200,  200,  200,
+      label="bad token"),
+    P("accounts:invitation_accept",      "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200,
+      label="bad token"),
+    P("accounts:invitation_accept",      "POST", _,           200,     200, 200,  200,  200,  200,  200,  200,
+      label="bad token"),
+    # --- accounts: organisation applications (METI administrators) --------------------------------------
+    P("accounts:application_list",       "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:application_detail",     "GET",  "application", SIGN_IN, 403, 403, 403, 403,  403,  403,  200),
+    P("accounts:application_approve",    "POST", "application", SIGN_IN, 403, 403, 403, 403,  403,  403,  DONE),
+    P("accounts:application_reject",     "GET",  "application", SIGN_IN, 403, 403, 403, 403,  403,  403,  200),
+    P("accounts:application_reject",     "POST", "application", SIGN_IN, 403, 403, 403, 403,  403,  403,  200),
+    P("accounts:application_reject",     "POST", "application", SIGN_IN, 403, 403, 403, 403,  403,  403,  DONE,
+      data={"reason": "商号と法人番号が一致しない。"}, label=VALID),
+    # --- accounts: members (the organisation's administrators; both exporters administer their own) ----
+    P("accounts:member_list",            "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("accounts:member_invite",          "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("accounts:member_invite",          "POST", _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("accounts:member_invite",          "POST", _,           SIGN_IN, DONE, DONE, 403,  403,  403,  403,  403,
+      data={"email": "new.colleague@example.jp"}, label=VALID),
+    P("accounts:organisation_settings",  "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("accounts:organisation_settings",  "POST", _,           SIGN_IN, DONE, DONE, 403,  403,  403,  403,  403),
+    P("accounts:member_detail",          "GET",  "member",    SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
+    P("accounts:member_detail",          "POST", "member",    SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
+    P("accounts:member_detail",          "POST", "member",    SIGN_IN, DONE, 404, 403,  403,  403,  403,  403,
+      data={"organisation_role": "administrator"}, label=VALID),
+    P("accounts:member_deactivate",      "POST", "member",    SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
+    P("accounts:member_reactivate",      "POST", "member",    SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
+    P("accounts:invitation_resend",      "POST", "invitation", SIGN_IN, DONE, 404, 403, 403,  403,  403,  403),
+    P("accounts:invitation_revoke",      "POST", "invitation", SIGN_IN, DONE, 404, 403, 403,  403,  403,  403),
+    # --- accounts: METI staff (METI administrators) -----------------------------------------------------
+    P("accounts:staff_list",             "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:staff_create",           "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:staff_create",           "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:staff_create",           "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE,
+      data=lambda w: new_staff(w), label=VALID),
+    P("accounts:staff_detail",           "GET",  "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:staff_detail",           "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("accounts:staff_deactivate",       "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
+    P("accounts:staff_reactivate",       "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
+    P("accounts:staff_password_link",    "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
+    P("accounts:staff_second_factor_reset", "POST", "staff",  SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
+    P("accounts:staff_unlock",           "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
     # --- API: schema and catalog ------------------------------------------------------------------------
     P("api-schema",                      "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("api-docs",                        "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
@@ -406,8 +469,12 @@ class World:
 
     def __init__(self, catalog):
         elec, mat = catalog["elec"], catalog["mat"]
-        self.exporter = factories.ExporterFactory()
-        self.other_exporter = factories.ExporterFactory()
+        # Each exporter administers its own organisation, so that the members pages answer
+        # 200 for their own people and 404 for the other organisation's.
+        self.exporter = factories.ExporterFactory(organisation_role=OrganisationRole.ADMINISTRATOR)
+        self.other_exporter = factories.ExporterFactory(
+            organisation_role=OrganisationRole.ADMINISTRATOR
+        )
         self.officer = factories.OfficerFactory(division=elec)
         self.other_officer = factories.OfficerFactory(division=mat)
         self.supervisor = factories.SupervisorFactory(division=elec)
@@ -446,6 +513,15 @@ class World:
         self.country = Country.objects.get(pk="CN")
         self.transaction_type = TransactionType.objects.get(code="subsidiary_transfer")
         self.exclusion_rule = ExclusionRule.objects.get(code="PUBLIC_OR_BASIC_RESEARCH")
+        self.member = factories.ExporterFactory(organisation=self.exporter.organisation)
+        self.invitation, _token = account_services.invitation_send(
+            actor=self.exporter, email="invited@example.jp"
+        )
+        applied = account_services.application_submit(data=application_data())
+        self.application = account_services.application_confirm_email(
+            token=account_tokens.application_confirmation_token(applied.pk)
+        )
+        self.staff = factories.OfficerFactory(division=mat)
         self.initial: dict = {}  # what the cells must leave as it was (see the last test)
 
     def _under_dialogue(self):
