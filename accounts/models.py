@@ -86,7 +86,7 @@ class OrganisationApplication(models.Model):
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", _("Not yet accepted")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Revoked")
 

@@ -101,6 +101,12 @@ def _mail_on_commit(*, to: str, subject: Any, body: Any) -> None:
     )
 
 
+def _paragraphs(*parts: Any) -> Any:
+    """Lazy text of several paragraphs (each a one-line translatable string, or a link)."""
+    params = {f"p{i}": part for i, part in enumerate(parts)}
+    return lazy_format("\n\n".join(f"%({name})s" for name in params), params)
+
+
 def _validate_password(password: str, *, username: str, email: str, first: str, last: str):
     """Django's password validators, with the person's names for the similarity check."""
     probe = User(username=username, email=email, first_name=first, last_name=last)
@@ -168,18 +174,23 @@ def application_submit(*, data: dict[str, Any]) -> OrganisationApplication:
         _mail_on_commit(
             to=application.email,
             subject=_("Confirm your e-mail address"),
-            body=lazy_format(
-                _(
-                    "Thank you for applying to register %(company)s on the pre-transfer report "
-                    "portal.\n\nTo confirm your e-mail address and send the application to "
-                    "METI, open this link within %(days)s days:\n%(link)s\n\nIf you did not "
-                    "apply, ignore this e-mail."
+            body=_paragraphs(
+                lazy_format(
+                    _(
+                        "Thank you for applying to register %(company)s on the pre-transfer "
+                        "report portal."
+                    ),
+                    {"company": application.name_ja},
                 ),
-                {
-                    "company": application.name_ja,
-                    "days": settings.ACCOUNTS_CONFIRMATION_MAX_AGE_DAYS,
-                    "link": link,
-                },
+                lazy_format(
+                    _(
+                        "To confirm your e-mail address and send the application to METI, open "
+                        "this link within %(days)s days:"
+                    ),
+                    {"days": settings.ACCOUNTS_CONFIRMATION_MAX_AGE_DAYS},
+                ),
+                link,
+                _("If you did not apply, ignore this e-mail."),
             ),
         )
     return application
@@ -288,13 +299,19 @@ def application_approve(*, actor: User, application_id: int) -> OrganisationAppl
             title=lazy_format(
                 _("%(company)s is registered on the portal"), {"company": organisation.name_ja}
             ),
-            body=lazy_format(
-                _(
-                    "METI approved your application. Sign in with the user name %(username)s "
-                    "and the password you chose: %(link)s\nAs your organisation's "
-                    "administrator you can invite colleagues from the Members page."
+            body=_paragraphs(
+                lazy_format(
+                    _(
+                        "METI approved your application. Sign in with the user name "
+                        "%(username)s and the password you chose:"
+                    ),
+                    {"username": user.username},
                 ),
-                {"username": user.username, "link": _absolute(reverse("login"))},
+                _absolute(reverse("login")),
+                _(
+                    "As your organisation's administrator you can invite colleagues from the "
+                    "Members page."
+                ),
             ),
             url=reverse("accounts:member_list"),
         )
@@ -323,16 +340,16 @@ def application_reject(*, actor: User, application_id: int, reason: str) -> Orga
         _mail_on_commit(
             to=application.email,
             subject=_("Your application to the pre-transfer report portal"),
-            body=lazy_format(
-                _(
-                    "METI could not approve the application to register %(company)s "
-                    "(corporate number %(number)s).\n\nReason:\n%(reason)s"
+            body=_paragraphs(
+                lazy_format(
+                    _(
+                        "METI could not approve the application to register %(company)s "
+                        "(corporate number %(number)s)."
+                    ),
+                    {"company": application.name_ja, "number": application.corporate_number},
                 ),
-                {
-                    "company": application.name_ja,
-                    "number": application.corporate_number,
-                    "reason": reason,
-                },
+                _("Reason:"),
+                reason,
             ),
         )
     return application
@@ -354,19 +371,23 @@ def _invitation_mail(invitation: Invitation, token: str) -> None:
             _("Invitation to %(company)s on the pre-transfer report portal"),
             {"company": invitation.organisation.name_ja},
         ),
-        body=lazy_format(
-            _(
-                "%(inviter)s invites you to join %(company)s on METI's pre-transfer report "
-                "portal, where the company files prior reports (FEFTA Art. 55-8).\n\nTo create "
-                "your account, open this link by %(until)s:\n%(link)s\n\nIf you did not expect "
-                "this invitation, ignore this e-mail."
+        body=_paragraphs(
+            lazy_format(
+                _(
+                    "%(inviter)s invites you to join %(company)s on METI's pre-transfer report "
+                    "portal, where the company files prior reports (FEFTA Art. 55-8)."
+                ),
+                {
+                    "inviter": invitation.invited_by.display_name,
+                    "company": invitation.organisation.name_ja,
+                },
             ),
-            {
-                "inviter": invitation.invited_by.display_name,
-                "company": invitation.organisation.name_ja,
-                "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
-                "link": link,
-            },
+            lazy_format(
+                _("To create your account, open this link by %(until)s:"),
+                {"until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")},
+            ),
+            link,
+            _("If you did not expect this invitation, ignore this e-mail."),
         ),
     )
 
@@ -693,17 +714,14 @@ def _set_password_mail(user: User, *, first: bool) -> None:
     _mail_on_commit(
         to=user.email,
         subject=_("Set your password for the pre-transfer report portal"),
-        body=lazy_format(
-            _(
-                "%(intro)s\n\nUser name: %(username)s\nSet your password with this link "
-                "(it works once, for %(days)s days):\n%(link)s"
+        body=_paragraphs(
+            intro,
+            lazy_format(_("User name: %(username)s"), {"username": user.username}),
+            lazy_format(
+                _("Set your password with this link (it works once, for %(days)s days):"),
+                {"days": settings.PASSWORD_RESET_TIMEOUT // 86400},
             ),
-            {
-                "intro": intro,
-                "username": user.username,
-                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-                "link": link,
-            },
+            link,
         ),
     )
 

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('revoked', 'Revoked')], default='pending', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('pending', 'Not yet accepted'), ('accepted', 'Accepted'), ('revoked', 'Revoked')], default='pending', max_length=20, verbose_name='status')),
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invited')),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last sent')),
