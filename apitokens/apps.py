@@ -6,3 +6,7 @@ class ApiTokensConfig(AppConfig):
 
     name = "apitokens"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the OpenAPI extension of the authentication class with drf-spectacular.
+        from . import schema  # noqa: F401

@@ -1,9 +1,9 @@
 """Idempotency-Key: a retried POST answers the first response and creates nothing again."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apitokens.services import token_create
 from dialogue.models import Message
 from portal.models import IdempotencyKey
 from reports.models import Report
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    key = token_create(actor=user, user=user, name="test")[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -150,7 +151,7 @@ def test_the_schema_documents_the_header_and_the_error_answers(client):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_posts_with_one_key_create_one_report(catalog):
     exporter = factories.ExporterFactory()
-    token = Token.objects.create(user=exporter).key
+    token = token_create(actor=exporter, user=exporter, name="test")[1]
 
     def post():
         client = APIClient()

@@ -23,13 +23,14 @@ def test_requires_credentials(api, catalog):
 
 
 def test_token_authentication(catalog):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from apitokens.services import token_create
+
     exporter = factories.ExporterFactory()
-    token = Token.objects.create(user=exporter)
+    _token, key = token_create(actor=exporter, user=exporter, name="test")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/reports/").status_code == 200
 
 

@@ -8,7 +8,6 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -17,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apitokens.services import token_create
 from tests.dialogue.helpers import make_people
 from tests.reports.helpers import submitted_report
 
@@ -51,8 +51,8 @@ def world(catalog, settings):
 
 
 def _headers(user) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = token_create(actor=user, user=user, name="fuzz")
+    return {"Authorization": f"Token {key}"}
 
 
 FUZZ = settings(

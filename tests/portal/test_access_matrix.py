@@ -41,11 +41,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from accounts import tokens as account_tokens
+from apitokens.services import token_create
 from catalog.loading import load_catalog
 from catalog.models import Country, ExclusionRule, Technology, TransactionType
 from dialogue import services as dialogue_services
@@ -240,6 +240,14 @@ MATRIX: list[Probe] = [
     P("notifications",                   "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("notifications_read",              "POST", _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     P("audit_list",                      "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    # --- API tokens (anyone the API serves) --------------------------------------------------------------
+    P("apitokens:list",                  "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
+    P("apitokens:create",                "POST", _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
+    P("apitokens:create",                "POST", _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200,
+      data={"name": "ERP"}, label=VALID),
+    P("apitokens:revoke",                "POST", _,           SIGN_IN, 404, 404,  404,  404,  404,  404,  404),
+    P("apitokens:revoke",                "POST", _,           SIGN_IN, DONE, 404, 404,  404,  404,  404,  404,
+      data=lambda w: {"token": w.exporter.api_tokens.get().pk}, label=VALID),
     # --- catalog pages ----------------------------------------------------------------------------------
     P("catalog:public",                  "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("catalog:admin_list",              "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
@@ -481,7 +489,9 @@ class World:
         self.other_supervisor = factories.SupervisorFactory(division=mat)
         self.administrator = factories.AdministratorFactory()
         self.tokens = {
-            persona: Token.objects.create(user=getattr(self, persona)).key
+            persona: token_create(
+                actor=getattr(self, persona), user=getattr(self, persona), name="access matrix"
+            )[1]
             for persona in PERSONAS
             if persona != "anonymous"
         }
