@@ -175,7 +175,7 @@ class StaffEditForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") in (Role.OFFICER, Role.SUPERVISOR) and not data.get("division"):
             self.add_error("division", _("An officer or supervisor belongs to a division."))
         return data

@@ -116,9 +116,13 @@ def _validate_password(password: str, *, username: str, email: str, first: str, 
         raise ValidationError({"password1": exc.messages}) from exc
 
 
-def _check_username_free(username: str, *, field: str = "username") -> None:
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({field: USERNAME_TAKEN})
+def _check_username_free(username: str) -> None:
+    """Not taken by an account, nor by an application waiting for METI (its account-to-be)."""
+    if (
+        User.objects.filter(username__iexact=username).exists()
+        or selectors.applications_awaiting(username__iexact=username).exists()
+    ):
+        raise ValidationError({"username": USERNAME_TAKEN})
 
 
 # --- organisation applications ------------------------------------------------------------
@@ -146,8 +150,6 @@ def application_submit(*, data: dict[str, Any]) -> OrganisationApplication:
     if selectors.organisation_by_corporate_number(values["corporate_number"]) is not None:
         raise ValidationError({"corporate_number": ALREADY_REGISTERED})
     _check_username_free(values["username"])
-    if selectors.applications_awaiting(username__iexact=values["username"]).exists():
-        raise ValidationError({"username": USERNAME_TAKEN})
     password = data.get("password") or ""
     _validate_password(
         password,
@@ -358,9 +360,13 @@ def application_reject(*, actor: User, application_id: int, reason: str) -> Orga
 # --- invitations ----------------------------------------------------------------------------
 
 
-def _require_organisation_administrator(actor: User, organisation_id: int | None = None) -> None:
-    if not roles.is_organisation_administrator(actor, organisation_id):
+def _require_organisation_administrator(actor: User, organisation_id: int | None = None) -> int:
+    """The id of the organisation the actor administers (of this one, if given)."""
+    if not roles.is_organisation_administrator(actor, organisation_id) or not (
+        actor.organisation_id
+    ):
         raise PermissionDenied
+    return actor.organisation_id
 
 
 def _invitation_mail(invitation: Invitation, token: str) -> None:
@@ -398,9 +404,8 @@ def _invitation_expiry() -> datetime.datetime:
 
 def invitation_send(*, actor: User, email: str) -> tuple[Invitation, str]:
     """Invite a colleague into the actor's organisation; returns the invitation and its token."""
-    _require_organisation_administrator(actor)
+    organisation = Organisation.objects.get(pk=_require_organisation_administrator(actor))
     email = User.objects.normalize_email((email or "").strip()).lower()
-    organisation = actor.organisation
     if (
         selectors.organisation_members(organisation)
         .filter(email__iexact=email, is_active=True)
@@ -543,8 +548,8 @@ def _locked_member(actor: User, member_id: int) -> tuple[Organisation, User]:
     deactivations, so that two administrators demoting each other cannot both succeed. The
     actor is read again under it, in case they lost the administrator role meanwhile.
     """
-    _require_organisation_administrator(actor)
-    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+    organisation_id = _require_organisation_administrator(actor)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     fresh_actor = User.objects.get(pk=actor.pk)
     _require_organisation_administrator(fresh_actor, organisation.pk)
     member = User.objects.select_for_update().get(pk=member_id)
@@ -640,9 +645,9 @@ def member_reactivate(*, actor: User, member_id: int) -> User:
 
 def organisation_second_factor_set(*, actor: User, required: bool) -> Organisation:
     """Require (or stop requiring) a second factor of every member; the signin app enforces it."""
-    _require_organisation_administrator(actor)
+    organisation_id = _require_organisation_administrator(actor)
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+        organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
         before = organisation.second_factor_required
         if before == required:
             return organisation

@@ -285,3 +285,18 @@ def test_member_list_and_pending_invitations(capture, admin):
     assert members[-1] == gone and set(members) == {admin, gone}
     assert list(selectors.invitations_pending(admin.organisation)) == [invitation]
     assert mail.outbox
+
+
+def test_a_user_name_awaiting_meti_cannot_be_taken_by_an_invitee(capture, admin):
+    from accounts.models import ApplicationStatus, OrganisationApplication
+
+    from .helpers import application_data
+
+    OrganisationApplication.objects.create(
+        **{k: v for k, v in application_data(username="jiro").items() if k != "password"},
+        status=ApplicationStatus.PENDING,
+    )
+    _invitation, token = _invite(capture, admin)
+    with pytest.raises(ValidationError) as exc:
+        services.invitation_accept(token=token, data=ACCEPT)
+    assert "username" in exc.value.message_dict
