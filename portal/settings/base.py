@@ -271,3 +271,4 @@ LOGGING = {
 }
 
 from .accounts import *  # noqa: E402,F403
+from .signin import *  # noqa: E402,F403

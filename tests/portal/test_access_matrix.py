@@ -227,6 +227,18 @@ MATRIX: list[Probe] = [
     P("home",                            "GET",  _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     P("healthz",                         "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("login",                           "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
+    # --- sign-in security: the second factor, locked accounts -----------------------------------------
+    # Nobody here has a second factor: the backup-code, regenerate and code-step pages send them on.
+    P("signin:two_factor",               "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
+    P("signin:two_factor",               "POST", _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
+    P("signin:backup_codes",             "GET",  _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    P("signin:backup_codes_regenerate",  "POST", _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    P("signin:verify",                   "GET",  _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    P("signin:verify",                   "POST", _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    P("signin:second_factor_list",       "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("signin:second_factor_reset",      "POST", "other_exporter", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE),
+    P("signin:locked_list",              "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("signin:unlock",                   "POST", "other_exporter", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE),
     P("logout",                          "POST", _,           SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN),
     P("password_change",                 "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("password_change_done",            "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
