@@ -87,6 +87,7 @@ def test_admin_list_shows_each_status(admin_client, administrator):
         effective_to=D(2026, 3, 1),
     )
     with time_machine.travel(jst(2026, 3, 2), tick=False):
+        admin_client.force_login(administrator)  # a session ends after 12 hours
         response = admin_client.get(reverse("catalog:admin_list"))
         statuses = {t.code: t.status for t in response.context["technologies"]}
         assert statuses["mlcc"] == "retired"

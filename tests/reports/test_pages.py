@@ -160,9 +160,11 @@ def test_a_new_technology_is_offered_from_its_date_without_restart(client, expor
         page = client.get(url).content.decode()
         assert f'<option value="gallium_nitride">Gallium nitride (from {start}' in page
     with time_machine.travel(datetime.datetime.combine(start, datetime.time(9)), tick=False):
+        client.force_login(exporter)  # days later: a new session (12-hour limit)
         for url in ("/reports/new/", "/reports/screening/"):
             page = client.get(url).content.decode()
             assert '<option value="gallium_nitride">Gallium nitride</option>' in page
     Technology.objects.filter(code="mlcc").update(effective_to=timezone.localdate())
     with time_machine.travel(datetime.datetime.combine(start, datetime.time(9)), tick=False):
+        client.force_login(exporter)
         assert 'value="mlcc"' not in client.get("/reports/new/").content.decode()
