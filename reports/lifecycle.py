@@ -331,7 +331,8 @@ def _rules() -> dict[str, Rule]:
 
 
 def _first_actor_refusal(check: Callable, report: Any, user: User | None) -> Any | None:
-    for part in getattr(check, "checks", (check,)):
+    parts: tuple[Any, ...] = getattr(check, "checks", (check,))
+    for part in parts:
         if not part(report, user):
             return part.refusal
     return None
@@ -855,7 +856,7 @@ def reports_lapse(reports: list[Any], now: datetime.datetime) -> list[Any]:
             for r, h in zip(lapsed, history, strict=True)
         ],
     )
-    members: dict[int, list[User]] = {}
+    members: dict[int | None, list[User]] = {}
     for person in User.objects.filter(
         is_active=True,
         role=Role.EXPORTER,
