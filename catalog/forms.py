@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import ExclusionRule, Technology, TransactionType
@@ -71,6 +74,33 @@ class TechnologyRetireForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, last_use: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_use = last_use
+
+    def clean_effective_to(self) -> datetime.date:
+        """The service's limits, checked before the confirmation shows the date
+        (catalog.services.technology_retire checks them again)."""
+        day = self.cleaned_data["effective_to"]
+        today = timezone.localdate()
+        if day < today:
+            raise forms.ValidationError(
+                gettext(
+                    "The last day in force cannot be in the past (today is %(today)s): "
+                    "retire the technology from today or a later date."
+                )
+                % {"today": today.isoformat()}
+            )
+        if self.last_use is not None and day < self.last_use:
+            raise forms.ValidationError(
+                gettext(
+                    "A report using this technology plans its contract on %(day)s: "
+                    "the last day in force cannot be before that date."
+                )
+                % {"day": self.last_use.isoformat()}
+            )
+        return day
+
 
 def _period_field(name: str, model: type[models.Model]) -> forms.Field:
     """`effective_from` or `effective_to` of a transaction type or an exclusion rule."""
@@ -127,6 +157,26 @@ class ExclusionRuleForm(_VersionForm):
     source = _model_field("source", ExclusionRule)
     effective_from = _period_field("effective_from", ExclusionRule)
     effective_to = _period_field("effective_to", ExclusionRule)
+
+
+class CountryExemptForm(forms.Form):
+    """The exempt flag an administrator wants for a country, and why."""
+
+    exempt = forms.TypedChoiceField(
+        choices=[("1", _("Exempt")), ("0", _("Not exempt"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the audit trail, e.g. the notice or decision the change follows. "
+            "1,000 characters at most."
+        ),
+        error_messages={"required": _("Give the reason for the change.")},
+    )
 
 
 class CountrySearchForm(forms.Form):

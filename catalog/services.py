@@ -438,12 +438,27 @@ def exclusion_rule_update(
     )
 
 
-def country_set_exempt(*, actor: User, country: Country, exempt: bool) -> Country:
-    """Set whether prior reports are needed for transfers to this country."""
+# The reason an administrator gives for changing a country's flag (kept in the audit trail).
+COUNTRY_REASON_MAX_LENGTH = 1000
+
+
+def country_set_exempt(*, actor: User, country: Country, exempt: bool, reason: str) -> Country:
+    """Set whether prior reports are needed for transfers to this country, with the reason
+    (audited: screening answers change from now on)."""
     with transaction.atomic():
         country = Country.objects.select_for_update().get(pk=country.pk)
         if country.prior_report_exempt == exempt:
             return country
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the change.")})
+        if len(reason) > COUNTRY_REASON_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "reason": _("Shorten this text to %(limit)s characters at most.")
+                    % {"limit": COUNTRY_REASON_MAX_LENGTH}
+                }
+            )
         before = country.prior_report_exempt
         country.prior_report_exempt = exempt
         country.save(update_fields=["prior_report_exempt"])
@@ -454,6 +469,7 @@ def country_set_exempt(*, actor: User, country: Country, exempt: bool) -> Countr
             payload={
                 "before": {"prior_report_exempt": before},
                 "after": {"prior_report_exempt": exempt},
+                "reason": reason,
             },
         )
     return country

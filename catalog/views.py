@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from portal import confirm
 from portal.roles import administrator_required
 
 from . import selectors, services
 from .forms import (
+    CountryExemptForm,
     CountrySearchForm,
     ExclusionRuleForm,
     TechnologyCreateForm,
@@ -185,33 +187,70 @@ def technology_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @administrator_required
+@require_http_methods(["GET", "POST"])
 def technology_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a technology's last day in force: the date, a confirmation of what stops, then the
+    change."""
     technology = get_object_or_404(Technology, pk=pk)
+    last_use = selectors.technology_last_use_date(technology)
     form = TechnologyRetireForm(
-        request.POST or None, initial={"effective_to": technology.effective_to}
+        request.POST or None, initial={"effective_to": technology.effective_to}, last_use=last_use
     )
-    if request.method == "POST" and form.is_valid():
+
+    def form_page(form: TechnologyRetireForm, status: int) -> HttpResponse:
+        return render(
+            request,
+            "catalog/technology_retire.html",
+            {"form": form, "technology": technology, "last_use": last_use},
+            status=status,
+        )
+
+    def confirm_page(form: TechnologyRetireForm) -> HttpResponse:
+        day = form.cleaned_data["effective_to"].isoformat()
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                "form": form,
+                "answers": confirm.answers(form),
+                "title": _("Retire %(name)s") % {"name": technology},
+                "effects": [
+                    _(
+                        "After %(day)s, screening and the report form no longer offer "
+                        "%(name)s: transfers of it no longer need a prior report."
+                    )
+                    % {"day": day, "name": technology.name},
+                    _("Reports already filed keep the technology."),
+                    _(
+                        "The last day can later be moved only to another day that is not in "
+                        "the past."
+                    ),
+                ],
+                "action_url": request.path,
+                "cancel_url": reverse("catalog:admin_list"),
+                "confirm_label": _("Retire the technology"),
+                "danger": True,
+            },
+        )
+
+    def act(form: TechnologyRetireForm) -> HttpResponse | None:
         retired = _submit(
             form,
             lambda data: services.technology_retire(
                 actor=request.user, technology=technology, effective_to=data["effective_to"]
             ),
         )
-        if retired is not None:
-            messages.success(
-                request,
-                _("%(name)s is in force until %(day)s.")
-                % {"name": retired, "day": retired.effective_to.isoformat()},
-            )
-            return redirect("catalog:admin_list")
-    return render(
-        request,
-        "catalog/technology_retire.html",
-        {
-            "form": form,
-            "technology": technology,
-            "last_use": selectors.technology_last_use_date(technology),
-        },
+        if retired is None:
+            return None
+        messages.success(
+            request,
+            _("%(name)s is in force until %(day)s.")
+            % {"name": retired, "day": retired.effective_to.isoformat()},
+        )
+        return redirect("catalog:admin_list")
+
+    return confirm.two_steps(
+        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
     )
 
 
@@ -456,19 +495,86 @@ def countries(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+def _local_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return ""
+
+
 @administrator_required
+@require_http_methods(["GET", "POST"])
 def country_set_exempt(request: HttpRequest, code: str) -> HttpResponse:
+    """Change a country's exempt flag: the reason, a confirmation of what changes, then the
+    change (audited with the reason)."""
     country = get_object_or_404(Country, pk=code.upper())
+    back = _local_next(request)
+    list_url = back or f"{reverse('catalog:countries')}?{urlencode({'q': country.code})}"
     # The wanted value is sent, not "toggle", so a double submission changes nothing twice.
-    exempt = request.POST.get("exempt") == "1"
-    country = services.country_set_exempt(actor=request.user, country=country, exempt=exempt)
-    if country.prior_report_exempt:
-        message = _("%(country)s is now exempt from prior reports.")
+    data = request.POST or None
+    if data is None and request.GET.get("exempt") in ("0", "1"):
+        initial = {"exempt": request.GET["exempt"]}
     else:
-        message = _("Transfers to %(country)s now need prior reports.")
-    messages.success(request, message % {"country": country})
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return redirect(target)
-    return redirect(f"{reverse('catalog:countries')}?{urlencode({'q': country.code})}")
+        initial = {"exempt": "0" if country.prior_report_exempt else "1"}
+    form = CountryExemptForm(data, initial=initial)
+    wanted = form["exempt"].value() == "1"
+    context = {"country": country, "wanted": wanted, "next": back, "cancel_url": list_url}
+
+    def form_page(form: CountryExemptForm, status: int) -> HttpResponse:
+        return render(
+            request, "catalog/country_exempt.html", {**context, "form": form}, status=status
+        )
+
+    def confirm_page(form: CountryExemptForm) -> HttpResponse:
+        if wanted:
+            effects = [
+                _("Transfers to %(country)s no longer need a prior report.") % {"country": country},
+                _(
+                    "Screening answers “no prior report is required” for %(country)s from now "
+                    "on, for every technology."
+                )
+                % {"country": country},
+            ]
+            title = _("Mark %(country)s exempt") % {"country": country}
+        else:
+            effects = [
+                _("Transfers to %(country)s need a prior report again.") % {"country": country},
+                _("Screening asks companies to report transfers to %(country)s from now on.")
+                % {"country": country},
+            ]
+            title = _("Require prior reports for %(country)s") % {"country": country}
+        effects.append(_("The change and your reason are kept in the audit trail."))
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                **context,
+                "form": form,
+                "answers": confirm.answers(form),
+                "title": title,
+                "effects": effects,
+                "action_url": request.path,
+                "confirm_label": _("Change the flag"),
+                "danger": wanted,
+            },
+        )
+
+    def act(form: CountryExemptForm) -> HttpResponse | None:
+        changed = _submit(
+            form,
+            lambda data: services.country_set_exempt(
+                actor=request.user, country=country, exempt=data["exempt"], reason=data["reason"]
+            ),
+        )
+        if changed is None:
+            return None
+        if changed.prior_report_exempt:
+            message = _("%(country)s is now exempt from prior reports.")
+        else:
+            message = _("Transfers to %(country)s now need prior reports.")
+        messages.success(request, message % {"country": changed})
+        return redirect(list_url)
+
+    return confirm.two_steps(
+        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
+    )

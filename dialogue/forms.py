@@ -60,15 +60,16 @@ class ConcludeForm(forms.Form):
 
 
 class NotSubjectForm(forms.Form):
-    rule = forms.ChoiceField(label=_("Screening rule"))
+    rule = forms.ChoiceField(
+        label=_("Why is the transaction not subject to reporting?"),
+        error_messages={"required": _("Choose why the transaction is not subject to reporting.")},
+    )
     reason = LimitedTextField(label=_("Reason"), max_length=limits.NOT_SUBJECT_REASON_MAX_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form so that the labels are in the language of the request.
-        self.fields["rule"].choices = BLANK + [
-            (v, f"{label} ({v})") for v, label in NotSubjectRule.choices
-        ]
+        self.fields["rule"].choices = BLANK + list(NotSubjectRule.choices)
 
 
 class ReassignForm(forms.Form):

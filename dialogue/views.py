@@ -10,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal import roles
+from portal import confirm, roles
 from portal.errors import InvalidTransition
+from portal.text import by_language
 from reports import clock, lifecycle
 from reports.models import Report, Status
 from reports.selectors import clock_overview, report_for_user
@@ -248,20 +250,50 @@ def _officer_form_page(
     template: str,
     action: Callable[[Report, dict], Any],
     success: str,
+    confirmation: Callable[[Report], dict[str, Any]],
 ) -> HttpResponse:
+    """Conclude and not-subject alike: the form, a confirmation showing what was entered and
+    what closing the report means, then the service."""
     report = report_for_user(request.user, pk)
     lifecycle.require_actor(report, request.user, name)
-    form = form_class(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            result, status = _run(form, lambda: action(report, form.cleaned_data))
-            if result is not None:
-                messages.success(request, success)
-                return _back_to_report(report)
-        else:
-            status = 400
-    return render(request, template, {"form": form, "report": report}, status=status)
+
+    def form_page(form: Any, status: int) -> HttpResponse:
+        return render(request, template, {"form": form, "report": report}, status=status)
+
+    def confirm_page(form: Any) -> HttpResponse:
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                "report": report,
+                "form": form,
+                "answers": confirm.answers(form),
+                "action_url": request.path,
+                "cancel_url": reverse("reports:detail", args=[report.pk]),
+                "irreversible": True,
+                **confirmation(report),
+            },
+        )
+
+    def act(form: Any) -> HttpResponse | None:
+        result, status = _run(form, lambda: action(report, form.cleaned_data))
+        if result is None:
+            return form_page(form, status)
+        messages.success(request, success)
+        return _back_to_report(report)
+
+    return confirm.two_steps(
+        request,
+        form=form_class(request.POST or None),
+        form_page=form_page,
+        confirm_page=confirm_page,
+        act=act,
+        invalid_status=400,
+    )
+
+
+def _company(report: Report) -> str:
+    return by_language(report.organisation.name_ja, report.organisation.name_en)
 
 
 @roles.staff_required
@@ -280,6 +312,20 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
             agreed_measures=data["agreed_measures"],
         ),
         _("The dialogue was concluded without an inform."),
+        lambda report: {
+            "title": _("Conclude the dialogue on %(reference)s without an inform")
+            % {"reference": report.reference},
+            "effects": [
+                _("The report is closed: no inform is issued and the decision is final."),
+                _(
+                    "%(company)s is told that the dialogue ended without an inform, with the "
+                    "summary and the agreed management measures below."
+                )
+                % {"company": _company(report)},
+                _("The dialogue thread is closed."),
+            ],
+            "confirm_label": _("Conclude without an inform"),
+        },
     )
 
 
@@ -296,6 +342,18 @@ def not_subject(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, report_id=report.pk, rule=data["rule"], reason=data["reason"]
         ),
         _("The report was closed as not subject to reporting."),
+        lambda report: {
+            "title": _("Close %(reference)s as not subject to reporting")
+            % {"reference": report.reference},
+            "effects": [
+                _("The report is closed: the transaction did not need a prior report."),
+                _("%(company)s is told why, with the reason below.")
+                % {"company": _company(report)},
+                _("The dialogue thread is closed."),
+            ],
+            "confirm_label": _("Close as not subject to reporting"),
+            "danger": True,
+        },
     )
 
 

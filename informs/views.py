@@ -6,18 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import roles
+from portal import confirm, roles
 from portal.errors import InvalidTransition
-from reports import lifecycle
+from portal.text import by_language
+from reports import clock, lifecycle
 from reports.models import Report
 from reports.selectors import clock_overview, report_for_user
 
@@ -112,10 +113,81 @@ def propose(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(request, "informs/propose.html", {"form": form, "report": report})
 
 
-@require_POST
+def _next(request: HttpRequest) -> str:
+    """Where the page was opened from (the supervisors' page or the report), if on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _decision_refused(request: HttpRequest, inform: Inform, action: str) -> HttpResponse | None:
+    """Before a decision page is shown: a proposal already decided, or a report no longer
+    waiting on it, is said so on the report page (the service refuses the same on POST)."""
+    problem = lifecycle.refusal(inform.report, request.user, action)
+    if isinstance(problem, PermissionDenied):
+        raise problem
+    if problem is None and inform.status != InformStatus.PROPOSED:
+        problem = InvalidTransition(
+            inform.report.status, _("This proposal is no longer waiting for approval.")
+        )
+    if problem is None:
+        return None
+    messages.error(request, problem.message)  # type: ignore[attr-defined]
+    return redirect(_report_detail(inform.report_id))
+
+
+def _decision_context(inform: Inform) -> dict[str, Any]:
+    report = inform.report
+    return {
+        "inform": inform,
+        "report": report,
+        "details_template": "informs/_decision_details.html",
+        "last_day": clock.last_day_of(report.decision_due_at) if report.decision_due_at else None,
+    }
+
+
 @roles.staff_required
+@require_http_methods(["GET", "POST"])
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of issuing an inform: the notice's grounds, conditions and legal
+    basis as it will read, then one POST that issues it."""
     inform = selectors.inform_for_user(request.user, pk)
+    lifecycle.require_actor(inform.report, request.user, "issue_inform")
+    if request.method == "GET":
+        refused = _decision_refused(request, inform, "issue_inform")
+        if refused is not None:
+            return refused
+        report = inform.report
+        company = by_language(report.organisation.name_ja, report.organisation.name_en)
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                **_decision_context(inform),
+                "title": _("Issue the inform for %(reference)s") % {"reference": report.reference},
+                "lead": _(
+                    "Read the notice as the company will receive it. Issue it only if you "
+                    "agree with the grounds and the licence conditions."
+                ),
+                "effects": [
+                    _("The inform notice is issued to %(company)s with a new inform number.")
+                    % {"company": company},
+                    _(
+                        "The company must then apply for a licence before transferring the "
+                        "technology; the report is closed as informed."
+                    ),
+                    _("The company and the proposing officer are notified."),
+                ],
+                "irreversible": True,
+                "action_url": reverse("informs:approve", args=[inform.pk]),
+                "confirm_label": _("Issue the inform"),
+                "next": _next(request),
+                "cancel_url": _next(request) or _report_detail(report.pk),
+            },
+        )
     try:
         inform = services.inform_approve(actor=request.user, inform_id=inform.pk)
     except InvalidTransition as exc:
@@ -130,27 +202,64 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles.staff_required
+@require_http_methods(["GET", "POST"])
 def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return a proposal to the dialogue: the reason, then a confirmation showing it."""
     inform = selectors.inform_for_user(request.user, pk)
-    lifecycle.require_actor(inform.report, request.user, "return_proposal")
-    form = InformReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    report = inform.report
+    lifecycle.require_actor(report, request.user, "return_proposal")
+    if request.method == "GET":
+        refused = _decision_refused(request, inform, "return_proposal")
+        if refused is not None:
+            return refused
+    back = _next(request)
+    context = {**_decision_context(inform), "next": back}
+
+    def form_page(form: InformReturnForm, status: int) -> HttpResponse:
+        return render(request, "informs/return.html", {**context, "form": form}, status=status)
+
+    def confirm_page(form: InformReturnForm) -> HttpResponse:
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                **context,
+                "form": form,
+                "answers": confirm.answers(form),
+                "title": _("Return the inform proposal for %(reference)s")
+                % {"reference": report.reference},
+                "effects": [
+                    _("The proposal is not issued; the report goes back to the dialogue."),
+                    _("%(name)s, who proposed it, is notified with your reason.")
+                    % {"name": inform.proposed_by.display_name},
+                    _("The company is not told about the proposal or its return."),
+                ],
+                "action_url": reverse("informs:return", args=[inform.pk]),
+                "confirm_label": _("Return to the dialogue"),
+                "cancel_url": back or _report_detail(report.pk),
+            },
+        )
+
+    def act(form: InformReturnForm) -> HttpResponse | None:
         try:
             services.inform_return(
                 actor=request.user, inform_id=inform.pk, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+            return None
         except InvalidTransition as exc:
             messages.error(request, exc.message)
             return _back(request, inform.report_id)
-        else:
-            messages.success(request, _("The proposal was returned to the dialogue."))
-            return _back(request, inform.report_id)
-    return render(
+        messages.success(request, _("The proposal was returned to the dialogue."))
+        return _back(request, inform.report_id)
+
+    return confirm.two_steps(
         request,
-        "informs/return.html",
-        {"form": form, "inform": inform, "report": inform.report, "next": request.POST.get("next")},
+        form=InformReturnForm(request.POST or None),
+        form_page=form_page,
+        confirm_page=confirm_page,
+        act=act,
     )
 
 

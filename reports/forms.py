@@ -31,7 +31,10 @@ class LimitedTextField(forms.CharField):
         super().__init__(
             max_length=max_length,
             help_text=format_lazy("{} {}", help_text, limit) if help_text else limit,
-            error_messages={"max_length": limits.TOO_LONG_MESSAGE},
+            error_messages={
+                "max_length": limits.TOO_LONG_MESSAGE,
+                **kwargs.pop("error_messages", {}),
+            },
             **kwargs,
         )
 
@@ -331,19 +334,45 @@ class WithdrawForm(forms.Form):
         label=_("Reason for withdrawing"),
         max_length=limits.WITHDRAWAL_REASON_MAX_LENGTH,
         required=False,
+        error_messages={"required": _("Give the reason for withdrawing.")},
     )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once filed, METI reads the reason (reports.lifecycle.report_withdraw requires it).
+        self.fields["reason"].required = reason_required
 
 
 class ExtendDeadlineForm(forms.Form):
     new_due_date = forms.DateField(
         label=_("New last day for the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = LimitedTextField(
         label=_("Reason for the extension"),
         max_length=limits.EXTENSION_REASON_MAX_LENGTH,
         rows=3,
     )
+
+    def __init__(self, *args, current_day=None, latest_day=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_day, self.latest_day = current_day, latest_day
+
+    def clean_new_due_date(self):
+        """The service's limits, checked before the confirmation shows the new date
+        (reports.services.report_extend_deadline checks them again)."""
+        day = self.cleaned_data["new_due_date"]
+        if self.latest_day is not None and day > self.latest_day:
+            raise forms.ValidationError(
+                gettext("An extension may move the deadline by at most %(n)s days (to %(day)s).")
+                % {"n": (self.latest_day - self.current_day).days, "day": self.latest_day}
+            )
+        if self.current_day is not None and day <= self.current_day:
+            raise forms.ValidationError(
+                gettext("The new date must be later than the current last day (%(day)s).")
+                % {"day": self.current_day}
+            )
+        return day
 
 
 def page_number_field() -> forms.IntegerField:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from dialogue.selectors import unread_message_counts
 from dialogue.views import panel_context as dialogue_panel
 from informs.views import panel_context as informs_panel
-from portal import roles
+from portal import confirm, roles
 from portal.errors import InvalidTransition
 
 from . import clock, lifecycle, selectors, services
@@ -289,24 +290,75 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     return _report_form_page(request, form, report, title=title)
 
 
+def _confirm_page(request, report: Report, form, **context) -> HttpResponse:
+    return render(
+        request,
+        "portal/confirm.html",
+        {
+            "report": report,
+            "form": form,
+            "answers": confirm.answers(form),
+            "action_url": request.path,
+            "cancel_url": reverse("reports:detail", args=[report.pk]),
+            **context,
+        },
+    )
+
+
+def _acting(request, report: Report, form, action, success: str):
+    """The confirmed step: the service, then back to the report (None: errors on the form)."""
+
+    def act(form) -> HttpResponse | None:
+        return _run_action(request, report, form, action, success)
+
+    return act
+
+
 @roles.exporter_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a filed report (a reason, then a confirmation) or discard a draft (this page
+    is its confirmation)."""
     report = selectors.report_for_user(request.user, pk)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run_action(
+    draft = report.status == Status.DRAFT
+    form = WithdrawForm(request.POST or None, reason_required=not draft)
+
+    def form_page(form, status: int) -> HttpResponse:
+        return render(
+            request, "reports/withdraw.html", {"form": form, "report": report}, status=status
+        )
+
+    def confirm_page(form) -> HttpResponse:
+        return _confirm_page(
             request,
             report,
             form,
-            lambda: lifecycle.report_withdraw(
-                actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
-            ),
-            _("The report was withdrawn."),
+            title=_("Withdraw %(reference)s") % {"reference": report.reference},
+            effects=[
+                _("The report is closed as withdrawn and METI stops reviewing it."),
+                _("The division is told, with your reason."),
+                _("If the transaction goes ahead, you must file a new report before the contract."),
+            ],
+            irreversible=True,
+            danger=True,
+            confirm_label=_("Withdraw the report"),
         )
-        if done:
-            return done
-    return render(request, "reports/withdraw.html", {"form": form, "report": report})
+
+    act = _acting(
+        request,
+        report,
+        form,
+        lambda: lifecycle.report_withdraw(
+            actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"]
+        ),
+        _("The draft was discarded.") if draft else _("The report was withdrawn."),
+    )
+    if draft and request.method == "POST" and form.is_valid():
+        # The page itself says what discarding does: nothing typed needs checking again.
+        return act(form) or form_page(form, 200)
+    return confirm.two_steps(
+        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
+    )
 
 
 @roles.supervisor_required
@@ -314,32 +366,50 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_user(request.user, pk)
     lifecycle.require_actor(report, request.user, "extend_deadline")
-    form = ExtendDeadlineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run_action(
+    cap = lifecycle.extension_cap_days()
+    current = clock.last_day_of(report.decision_due_at) if report.decision_due_at else None
+    latest = current + datetime.timedelta(days=cap) if current else None
+    form = ExtendDeadlineForm(request.POST or None, current_day=current, latest_day=latest)
+
+    def form_page(form, status: int) -> HttpResponse:
+        return render(
+            request,
+            "reports/extend.html",
+            {"form": form, "report": report, "cap_days": cap, "latest_day": latest},
+            status=status,
+        )
+
+    def confirm_page(form) -> HttpResponse:
+        new_day = form.cleaned_data["new_due_date"]
+        return _confirm_page(
             request,
             report,
             form,
-            lambda: services.report_extend_deadline(
-                actor=request.user,
-                report_id=report.pk,
-                new_last_day=form.cleaned_data["new_due_date"],
-                reason=form.cleaned_data["reason"],
-            ),
-            _("The deadline was extended."),
+            title=_("Extend the decision deadline of %(reference)s")
+            % {"reference": report.reference},
+            effects=[
+                _("The last day for the decision moves from %(old)s to %(new)s.")
+                % {"old": current.isoformat() if current else "—", "new": new_day.isoformat()},
+                _("The company is told the new date and your reason."),
+                _("The deadline cannot be moved earlier afterwards."),
+            ],
+            confirm_label=_("Extend the deadline"),
         )
-        if done:
-            return done
-    cap = lifecycle.extension_cap_days()
-    latest = (
-        clock.last_day_of(report.decision_due_at) + datetime.timedelta(days=cap)
-        if report.decision_due_at
-        else None
-    )
-    return render(
+
+    act = _acting(
         request,
-        "reports/extend.html",
-        {"form": form, "report": report, "cap_days": cap, "latest_day": latest},
+        report,
+        form,
+        lambda: services.report_extend_deadline(
+            actor=request.user,
+            report_id=report.pk,
+            new_last_day=form.cleaned_data["new_due_date"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The deadline was extended."),
+    )
+    return confirm.two_steps(
+        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
     )
 
 

@@ -306,7 +306,7 @@ def test_a_draft_does_not_block_retiring(admin):
 def test_country_set_exempt_changes_the_flag_and_audits_it(admin):
     china = Country.objects.get(code="CN")
     assert china.prior_report_exempt is False
-    services.country_set_exempt(actor=admin, country=china, exempt=True)
+    services.country_set_exempt(actor=admin, country=china, exempt=True, reason="告示改正")
     china.refresh_from_db()
     assert china.prior_report_exempt is True
     row = audit_rows("country.set_exempt").get()
@@ -314,9 +314,12 @@ def test_country_set_exempt_changes_the_flag_and_audits_it(admin):
     assert row.payload == {
         "before": {"prior_report_exempt": False},
         "after": {"prior_report_exempt": True},
+        "reason": "告示改正",
     }
 
 
 def test_country_set_exempt_to_the_current_value_writes_nothing(admin):
-    services.country_set_exempt(actor=admin, country=Country.objects.get(code="US"), exempt=True)
+    services.country_set_exempt(
+        actor=admin, country=Country.objects.get(code="US"), exempt=True, reason="同じ"
+    )
     assert not audit_rows().exists()

@@ -142,7 +142,8 @@ def test_admin_edits_names_and_scope_then_history_shows_before_and_after(admin_c
     assert mlcc.scope_en == "Only the design technology of MLCC"
 
     response = admin_client.post(
-        reverse("catalog:technology_retire", args=[mlcc.pk]), {"effective_to": "2026-09-30"}
+        reverse("catalog:technology_retire", args=[mlcc.pk]),
+        {"effective_to": "2026-09-30", "confirm": "1"},
     )
     assert response.status_code == 302
 
@@ -210,18 +211,24 @@ def test_countries_page_searches_and_toggles_the_flag(admin_client):
     assert next(c.code for c in response.context["page"]) == "CN"
     toggle = reverse("catalog:country_set_exempt", args=["CN"])
     next_url = reverse("catalog:countries") + "?q=cn"
-    response = admin_client.post(toggle, {"exempt": "1", "next": next_url})
+    response = admin_client.post(
+        toggle, {"exempt": "1", "next": next_url, "reason": "告示改正", "confirm": "1"}
+    )
     assert response.status_code == 302 and response.url == next_url
     assert Country.objects.get(code="CN").prior_report_exempt is True
     # Sending the same wanted value twice changes and audits nothing more.
-    admin_client.post(toggle, {"exempt": "1"})
+    admin_client.post(toggle, {"exempt": "1", "reason": "告示改正", "confirm": "1"})
     rows = AuditRecord.objects.filter(verb="country.set_exempt")
     assert rows.count() == 1
     assert rows.get().payload == {
         "before": {"prior_report_exempt": False},
         "after": {"prior_report_exempt": True},
+        "reason": "告示改正",
     }
-    response = admin_client.post(toggle, {"exempt": "0", "next": "https://evil.example/"})
+    response = admin_client.post(
+        toggle,
+        {"exempt": "0", "next": "https://evil.example/", "reason": "誤り", "confirm": "1"},
+    )
     assert response.url == reverse("catalog:countries") + "?q=CN"
     assert Country.objects.get(code="CN").prior_report_exempt is False
     exempt_only = admin_client.get(reverse("catalog:countries"), {"exempt": "yes"})

@@ -228,7 +228,7 @@ def test_conclude_page(client, people, report):
     assert response.status_code == 400
     assert "agreed_measures" in response.context["form"].errors
     assert "Resolved" in response.content.decode()
-    response = client.post(url, {"summary": "Resolved", "agreed_measures": "Logs"})
+    response = client.post(url, {"summary": "Resolved", "agreed_measures": "Logs", "confirm": "1"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.status, report.outcome_summary, report.agreed_measures) == (
@@ -236,7 +236,7 @@ def test_conclude_page(client, people, report):
         "Resolved",
         "Logs",
     )
-    response = client.post(url, {"summary": "Again", "agreed_measures": "Again"})
+    response = client.post(url, {"summary": "Again", "agreed_measures": "Again", "confirm": "1"})
     assert response.status_code == 409
 
 
@@ -255,7 +255,7 @@ def test_not_subject_page(client, people):
     client.force_login(people.supervisor)
     response = client.post(url, {"rule": "", "reason": "r"})
     assert response.status_code == 400 and "rule" in response.context["form"].errors
-    response = client.post(url, {"rule": "DESTINATION_EXEMPT", "reason": "Group A"})
+    response = client.post(url, {"rule": "DESTINATION_EXEMPT", "reason": "Group A", "confirm": "1"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == Status.NOT_SUBJECT and report.not_subject_rule == "DESTINATION_EXEMPT"

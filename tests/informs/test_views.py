@@ -139,7 +139,7 @@ def test_return_needs_a_reason_on_the_page(client, people):
     assert response.status_code == 200
     page = response.content.decode()
     assert "has-error" in page and 'name="next"' in page
-    response = client.post(url, {"reason": "根拠を補強してください。"})
+    response = client.post(url, {"reason": "根拠を補強してください。", "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == _detail(report)
     inform.refresh_from_db()
     assert inform.status == InformStatus.RETURNED

@@ -117,7 +117,7 @@ def test_amend_and_withdraw_pages(client, exporter, catalog):
     client.force_login(exporter)
     response = client.post(f"/reports/{report.pk}/withdraw/", {"reason": ""})
     assert response.status_code == 200 and "has-error" in response.content.decode()
-    client.post(f"/reports/{report.pk}/withdraw/", {"reason": "取引中止"})
+    client.post(f"/reports/{report.pk}/withdraw/", {"reason": "取引中止", "confirm": "1"})
     report.refresh_from_db()
     assert report.status == Status.WITHDRAWN
 

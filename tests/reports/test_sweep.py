@@ -337,12 +337,16 @@ def test_extend_deadline_page(people, client):
         response = client.post(url, {"new_due_date": "2025-04-01", "reason": "理由"})
         assert response.status_code == 200 and "has-error" in response.content.decode()
         assert "理由" in response.content.decode()  # what was typed is kept
-        response = client.post(url, {"new_due_date": "2025-04-20", "reason": "照会中"})
+        response = client.post(
+            url, {"new_due_date": "2025-04-20", "reason": "照会中", "confirm": "1"}
+        )
         assert response.status_code == 302
     report.refresh_from_db()
     assert report.decision_due_at == datetime.datetime(2025, 4, 21, tzinfo=JST)
     with time_machine.travel(datetime.datetime(2025, 4, 22, tzinfo=JST), tick=False):
-        response = client.post(url, {"new_due_date": "2025-05-20", "reason": "遅すぎる"})
+        response = client.post(
+            url, {"new_due_date": "2025-05-20", "reason": "遅すぎる", "confirm": "1"}
+        )
         assert response.status_code == 302  # back to the report with the refusal message
     report.refresh_from_db()
     assert report.decision_due_at == datetime.datetime(2025, 4, 21, tzinfo=JST)

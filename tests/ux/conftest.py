@@ -1,0 +1,1 @@
+from tests.informs.helpers import people  # noqa: F401 - fixture
