@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services, tokens
 from accounts.models import ApplicationStatus, OrganisationApplication
@@ -16,6 +16,13 @@ from tests import factories
 from .helpers import application_data, corporate_number, link_in_mail, token_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English; the Japanese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def _submit(capture, **overrides) -> OrganisationApplication:

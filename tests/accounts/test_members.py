@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import selectors, services, tokens
 from accounts.models import Invitation, InvitationStatus
@@ -17,6 +17,14 @@ from tests import factories
 from .helpers import PASSWORD, link_in_mail, token_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English; the Japanese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 ACCEPT = {
     "username": "jiro",
