@@ -52,6 +52,13 @@ class Division(models.Model):
     def __str__(self) -> str:
         return self.name_ja
 
+    @property
+    def name(self) -> str:
+        """The division's name in the reader's language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if get_language() == "en" and self.name_en else self.name_ja
+
 
 class Role(models.TextChoices):
     EXPORTER = "exporter", _("Exporter")
@@ -130,8 +137,9 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        full = f"{self.last_name} {self.first_name}".strip()
-        return full or self.username
+        """The person's name as given, family name first; the user name when none is given."""
+        names = [name.strip() for name in (self.last_name, self.first_name) if name.strip()]
+        return " ".join(names) or self.username
 
 
 class AuditRecordQuerySet(models.QuerySet):

@@ -12,11 +12,12 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Country, InForcePeriod, Technology, TransactionType
 
 from . import limits
+from .lifecycle import REQUIRED_AT_SUBMIT
 from .models import ProvisionMethod, Relationship, Status, TechnologyScope
 from .screening import QUESTION_ANSWERS, not_in_force_on
 from .services import EDITABLE_FIELDS
 
-YES_NO = [("no", _("No")), ("yes", _("Yes"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 BLANK = [("", "---------")]
 PAGE_NUMBER_MESSAGE = _("Give the page number as a whole number from 1.")
 
@@ -131,8 +132,17 @@ class ScreeningForm(forms.Form):
     destination_country = forms.ChoiceField(label=_("Where is the counterparty?"))
     # Labelled with the questions of the exclusion rules (catalog data), and left out when
     # the rule is retired.
-    goods_only = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, initial="no")
-    publicly_known = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, initial="no")
+    # No answer is chosen in advance: each has legal consequences, so the person answers it.
+    goods_only = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer yes or no.")},
+    )
+    publicly_known = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer yes or no.")},
+    )
     planned_contract_date = forms.DateField(
         label=_("Planned contract date"),
         help_text=_("The rules and the catalog in force on this day decide the answer."),
@@ -293,6 +303,10 @@ class ReportForm(forms.Form):
             *_held(self, "transaction_type")
         )
         self.fields["counterparty_country"].choices = BLANK + _country_choices()
+        # Optional for a draft, required to submit: marked as required (portal/_field.html).
+        for name in (*REQUIRED_AT_SUBMIT, "provision_methods", "declaration"):
+            if name in self.fields:
+                self.fields[name].marked_required = True  # type: ignore[attr-defined]
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is not None:
                 # One message for a text too long, in pages and the API alike.

@@ -10,7 +10,7 @@ Nothing here names a technology, a type or a country.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -38,9 +38,13 @@ class Answers:
 
 @dataclass(frozen=True)
 class Reason:
+    """One rule's answer: `message` is the plain sentence a person reads; `code` and `source`
+    (where the rule comes from: a notice, the scheme's document) are for reference."""
+
     code: RuleCode
     excludes: bool
     message: str
+    source: str = ""
 
 
 @dataclass
@@ -59,6 +63,7 @@ def _technology(answers: Answers) -> Reason:
             False,
             _("%(name)s is a notified technology in force on %(date)s.")
             % {"name": technology.name, "date": day.isoformat()},
+            technology.notice_reference,
         )
     before, after = versions_around(Technology, answers.technology or "", day)
     if after is not None:
@@ -78,7 +83,8 @@ def _technology(answers: Answers) -> Reason:
             "The technology is not one of the notified technologies in force on the planned "
             "contract date (%(date)s)."
         ) % {"date": day.isoformat()}
-    return Reason(code, True, message)
+    known = after or before
+    return Reason(code, True, message, known.notice_reference if known else "")
 
 
 def _transaction_type(answers: Answers) -> Reason:
@@ -141,14 +147,14 @@ def _destination(answers: Answers) -> Reason:
         return Reason(
             RuleCode.DESTINATION_EXEMPT,
             True,
-            _("%(country)s is an exempt destination (Group A country).")
+            _("Transfers to %(country)s need no prior report: it is an exempt destination.")
             % {"country": country.name},
         )
     name = country.name if country else answers.destination_country
     return Reason(
         RuleCode.DESTINATION_EXEMPT,
         False,
-        _("%(country)s is not an exempt destination.") % {"country": name},
+        _("Transfers to %(country)s are covered by prior reporting.") % {"country": name},
     )
 
 
@@ -181,7 +187,8 @@ def screen(answers: Answers) -> ScreeningResult:
 
     def exclusion(code: RuleCode) -> None:
         if code in rules:
-            reasons.append(EXCLUSIONS[code](answers))
+            reason = EXCLUSIONS[code](answers)
+            reasons.append(replace(reason, source=rules[code].source))
 
     exclusion(RuleCode.GOODS_ONLY)
     reasons.append(_technology(answers))

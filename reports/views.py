@@ -29,7 +29,7 @@ from .forms import (
     ScreeningForm,
     WithdrawForm,
 )
-from .models import Report, Status
+from .models import ProvisionMethod, Report, Status
 from .pdf import report_pdf
 from .screening import Answers, screen
 
@@ -140,26 +140,119 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _after_save(request, report: Report, form) -> HttpResponse:
+    """Saved: back to the draft, or (`submit`) on to check the answers before submitting,
+    once nothing keeps the report from being filed."""
     if "submit" not in request.POST:
         messages.success(request, _("The draft was saved."))
         return redirect("reports:edit", report.pk)
-    try:
-        report = lifecycle.report_submit(actor=request.user, report_id=report.pk)
-    except ValidationError as exc:
-        _put_errors(form, exc.message_dict)
+    problems = lifecycle.submit_problems(report, clock.jst_date(timezone.now()))
+    if problems:
+        _put_errors(form, problems)
         messages.error(
             request, _("The draft was saved, but it cannot be submitted yet. See below.")
         )
         return _report_form_page(request, form, report, title=_("Edit draft"))
-    except InvalidTransition as exc:
-        messages.error(request, str(exc.message))
+    return redirect("reports:check", report.pk)
+
+
+def check_answers(report: Report) -> list[dict]:
+    """Every answer of the report as it will be filed, by the form's groups, each with the
+    anchor of its field on the form (for the "Change" links)."""
+    labels = {name: field.label for name, field in ReportForm.base_fields.items()}
+    values = {
+        "technology": report.technology.name if report.technology else "",
+        "technology_scope": report.get_technology_scope_display(),
+        "technology_summary": report.technology_summary,
+        "transaction_type": report.get_transaction_type_display(),
+        "counterparty_name": report.counterparty_name,
+        "counterparty_country": (
+            report.counterparty_country.name if report.counterparty_country else ""
+        ),
+        "counterparty_address": report.counterparty_address,
+        "counterparty_relationship": report.get_counterparty_relationship_display(),
+        "ownership_percent": (
+            f"{report.ownership_percent.normalize():f}%"
+            if report.ownership_percent is not None
+            else ""
+        ),
+        "planned_contract_date": (
+            report.planned_contract_date.isoformat() if report.planned_contract_date else ""
+        ),
+        "late_reason": report.late_reason,
+        "provision_methods": "、".join(
+            str(ProvisionMethod(code).label)
+            for code in report.provision_methods
+            if code in ProvisionMethod.values
+        ),
+        "management_measures": report.management_measures,
+        "contact_name": report.contact_name,
+        "contact_department": report.contact_department,
+        "contact_phone": report.contact_phone,
+        "contact_email": report.contact_email,
+        "declaration": _("Yes") if report.declaration else _("No"),
+    }
+    long_texts = {"technology_summary", "late_reason", "management_measures"}
+    groups = []
+    for title, names in ReportForm.GROUPS:
+        rows = [
+            {
+                "name": name,
+                "label": labels[name],
+                "value": values[name],
+                "multiline": name in long_texts,
+            }
+            for name in names
+            # Only asked in some cases: left out when it does not apply and is empty.
+            if values[name] or name not in ("ownership_percent", "late_reason")
+        ]
+        groups.append({"title": title, "rows": rows})
+    return groups
+
+
+@roles.exporter_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: the whole report as it will be filed, a "Change" link to each
+    field, then "Submit"."""
+    report = selectors.report_for_user(request.user, pk)
+    if lifecycle.refusal(report, request.user, "edit_draft") is not None:
         return redirect("reports:detail", report.pk)
-    messages.success(
+    problems: dict = {}
+    if request.method == "POST":
+        try:
+            report = lifecycle.report_submit(actor=request.user, report_id=report.pk)
+        except ValidationError as exc:
+            problems = exc.message_dict
+        except InvalidTransition as exc:
+            messages.error(request, str(exc.message))
+            return redirect("reports:detail", report.pk)
+        else:
+            messages.success(
+                request,
+                _("Report %(reference)s was submitted. METI decides by %(day)s.")
+                % {
+                    "reference": report.reference,
+                    "day": clock.last_day_of(report.decision_due_at),
+                },
+            )
+            return redirect("reports:detail", report.pk)
+    else:
+        problems = lifecycle.submit_problems(report, clock.jst_date(timezone.now()))
+    labels = {name: field.label for name, field in ReportForm.base_fields.items()}
+    return render(
         request,
-        _("Report %(reference)s was submitted. METI decides by %(day)s.")
-        % {"reference": report.reference, "day": clock.last_day_of(report.decision_due_at)},
+        "reports/check.html",
+        {
+            "report": report,
+            "groups": check_answers(report),
+            "problems": [
+                {"name": name, "label": labels.get(name, ""), "message": message}
+                for name, messages_ in problems.items()
+                for message in messages_
+            ],
+        },
+        status=400 if request.method == "POST" and problems else 200,
     )
-    return redirect("reports:detail", report.pk)
 
 
 def _initial_from(report: Report) -> dict:

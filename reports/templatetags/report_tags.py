@@ -25,3 +25,11 @@ def transition_label(name: str) -> str:
 @register.filter
 def provision_labels(codes) -> str:
     return "、".join(str(ProvisionMethod(c).label) for c in codes if c in ProvisionMethod.values)
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    """A screening rule in words (its code stays in the data and the API)."""
+    from catalog.rules import RuleCode
+
+    return str(RuleCode(code).label) if code in RuleCode.values else code

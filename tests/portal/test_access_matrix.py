@@ -303,6 +303,8 @@ MATRIX: list[Probe] = [
     P("reports:detail",                  "GET",  "draft",     SIGN_IN, 200, 404,  404,  404,  404,  404,  403),
     P("reports:edit",                    "GET",  "draft",     SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
     P("reports:edit",                    "POST", "draft",     SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
+    P("reports:check",                   "GET",  "draft",     SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
+    P("reports:check",                   "POST", "draft",     SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
     P("reports:amend",                   "GET",  "dialogue",  SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
     P("reports:amend",                   "POST", "dialogue",  SIGN_IN, 200, 404,  403,  403,  403,  403,  403),
     P("reports:amend",                   "POST", "dialogue",  SIGN_IN, DONE, 404, 403,  403,  403,  403,  403,

@@ -89,6 +89,8 @@ def test_full_flow_in_the_browser_pages(client, exporter, catalog):
     report = Report.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/edit/"
     response = client.post(f"/reports/{report.pk}/edit/", {**form_data(), "submit": "1"})
+    assert response["Location"] == f"/reports/{report.pk}/check/"  # check the answers first
+    response = client.post(f"/reports/{report.pk}/check/")
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
     assert response["Location"] == f"/reports/{report.pk}/"
