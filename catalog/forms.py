@@ -7,11 +7,14 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExclusionRule, Technology, TransactionType
+from .models import Country, ExclusionRule, Technology, TransactionType
+from .selectors import country_from_text, destination_countries
 
 
 def _date_widget() -> forms.DateInput:
@@ -190,3 +193,85 @@ class CountrySearchForm(forms.Form):
             ("no", _("Not exempt")),
         ],
     )
+
+
+def _picker_entry(country: Country) -> str:
+    """What the picker puts in the box for a country: its name in the reader's language and
+    its code, e.g. "中国 (CN)"."""
+    return f"{country.name} ({country.code})"
+
+
+class CountryPicker(forms.TextInput):
+    """A text box with the destination countries as suggestions (`<input list>` and a
+    `<datalist>`): browsers offer type-ahead on what is typed, and without suggestions the
+    text is still understood by the server (CountryField)."""
+
+    template_name = "catalog/widgets/country_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        # A code (initial data, a saved draft) shows as its entry; typed text as typed.
+        if isinstance(value, str) and len(value) == 2 and value.isalpha():
+            country = Country.objects.filter(code=value.upper()).first()
+            if country is not None:
+                return _picker_entry(country)
+        return super().format_value(value)
+
+    def _render(self, template_name: str, context: dict, renderer: Any = None) -> str:
+        # With the project's templates (templates/catalog/widgets/), not only the form
+        # renderer's built-in ones.
+        return mark_safe(render_to_string(template_name, context))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-countries"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        other = "name_ja" if get_language() == "en" else "name_en"
+        context["widget"]["options"] = [
+            (_picker_entry(c), " / ".join([getattr(c, other), *c.aliases]))
+            for c in destination_countries()
+        ]
+        return context
+
+
+class CountryField(forms.CharField):
+    """A destination country typed or picked as its Japanese or English name, another name it
+    goes by, or its ISO code; cleaned to the ISO code."""
+
+    widget = CountryPicker
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Type the country's name in Japanese or English, or its two-letter code (中国, China or CN)."
+            ),
+        )
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        country = country_from_text(text)
+        if country is None:
+            raise forms.ValidationError(
+                _(
+                    "No country is called “%(text)s”. Type its name in Japanese or English, or its two-letter code."
+                ),
+                params={"text": text[:60]},
+            )
+        if country.code == "JP":
+            raise forms.ValidationError(
+                _("Choose the country abroad where the technology goes, not Japan.")
+            )
+        return country.code
+
+    def display(self, code: str) -> str:
+        """The country's entry, for confirmation pages (portal.confirm)."""
+        country = Country.objects.filter(code=code).first() if code else None
+        return _picker_entry(country) if country else code

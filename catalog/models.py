@@ -219,11 +219,16 @@ class ExclusionRule(InForcePeriod):
 
 
 class Country(models.Model):
-    """A destination (ISO 3166-1 alpha-2); names come from pycountry's ISO data."""
+    """A destination (ISO 3166-1 alpha-2); names come from pycountry's ISO data, corrected to
+    Japanese official usage by fixtures/countries.json (with readings and other names)."""
 
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    # In katakana: lists in Japanese are in 五十音 order of the reading (catalog.kana).
+    name_ja_reading = models.CharField(_("reading (Japanese)"), max_length=200, blank=True)
+    # Other names people type for it (韓国 for 大韓民国, UK, USA): the country picker accepts them.
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
     prior_report_exempt = models.BooleanField(
         _("exempt from prior reports"),
         default=False,

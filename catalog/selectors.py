@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from typing import TypeVar
 
 from django.db import models
 from django.db.models import Case, Max, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from portal.models import AuditRecord
 
+from .kana import gojuon_key
 from .models import Country, ExclusionRule, InForcePeriod, Technology, TransactionType
 
 Entry = TypeVar("Entry", bound=InForcePeriod)
@@ -239,3 +243,34 @@ def country_search(*, query: str = "", exempt: str = "") -> QuerySet[Country]:
     elif exempt == "no":
         rows = rows.filter(prior_report_exempt=False)
     return rows if query else rows.order_by("code")
+
+
+def destination_countries() -> list[Country]:
+    """The countries a transfer may go to (every one but Japan), as the reader's language lists
+    them: 五十音 order of the reading in Japanese, alphabetical in English."""
+    countries = list(Country.objects.exclude(code="JP"))
+    if get_language() == "en":
+        return sorted(countries, key=lambda c: c.name_en.casefold())
+    return sorted(countries, key=lambda c: gojuon_key(c.name_ja_reading or c.name_ja))
+
+
+def country_from_text(text: str) -> Country | None:
+    """The country someone typed: its ISO code ("CN"), its name in Japanese or English ("中国",
+    "China"), another name it goes by ("韓国", "UK"), or a picker entry ("中国 (CN)")."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return None
+    entry = re.fullmatch(r".*\(([A-Za-z]{2})\)", text)
+    code = entry.group(1) if entry else text if re.fullmatch(r"[A-Za-z]{2}", text) else None
+    if code:
+        found = Country.objects.filter(code=code.upper()).first()
+        if found is not None or entry:
+            return found
+    folded = text.casefold()
+    found = Country.objects.filter(Q(name_ja=text) | Q(name_en__iexact=text)).first()
+    if found is not None:
+        return found
+    for country in Country.objects.exclude(aliases=[]):
+        if any(unicodedata.normalize("NFKC", a).casefold() == folded for a in country.aliases):
+            return country
+    return None

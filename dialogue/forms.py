@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Country, Technology
+from catalog.models import Technology
+from catalog.selectors import destination_countries
 from reports import limits
 from reports.forms import LimitedTextField, page_number_field
 from reports.models import Status
@@ -111,5 +112,5 @@ class QueueFilterForm(forms.Form):
             seen.setdefault(t.code, t.name)
         self.fields["technology"].choices = [("", _("All")), *seen.items()]
         self.fields["country"].choices = [("", _("All"))] + [
-            (c.code, f"{c.name} ({c.code})") for c in Country.objects.exclude(code="JP")
+            (c.code, f"{c.name} ({c.code})") for c in destination_countries()
         ]

@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog_selectors
-from catalog.models import Country, InForcePeriod, Technology, TransactionType
+from catalog.forms import CountryField
+from catalog.models import InForcePeriod, Technology, TransactionType
 
 from . import limits
 from .lifecycle import REQUIRED_AT_SUBMIT
@@ -103,10 +104,6 @@ def _held(form: forms.Form, name: str, *extra: str | None) -> list[str | None]:
     return [form.data.get(form.add_prefix(name)), form.initial.get(name), *extra]
 
 
-def _country_choices() -> list[tuple[str, str]]:
-    return [(c.code, f"{c.name} ({c.code})") for c in Country.objects.exclude(code="JP")]
-
-
 def _rule_dates(rule) -> str:
     """When an exclusion rule that is not open-ended applies, for its question's help."""
     if getattr(rule, "announced", False):
@@ -129,7 +126,7 @@ class ScreeningForm(forms.Form):
         ),
     )
     transaction_type = forms.ChoiceField(label=_("What kind of transaction is it?"))
-    destination_country = forms.ChoiceField(label=_("Where is the counterparty?"))
+    destination_country = CountryField(label=_("Where is the counterparty?"))
     # Labelled with the questions of the exclusion rules (catalog data), and left out when
     # the rule is retired.
     # No answer is chosen in advance: each has legal consequences, so the person answers it.
@@ -159,7 +156,6 @@ class ScreeningForm(forms.Form):
         self.fields["transaction_type"].choices = BLANK + _transaction_type_choices(
             *_held(self, "transaction_type")
         )
-        self.fields["destination_country"].choices = BLANK + _country_choices()
         rules = catalog_selectors.exclusion_rules_offered()
         for code, name in QUESTION_ANSWERS.items():
             rule = rules.get(code)
@@ -239,7 +235,7 @@ class ReportForm(forms.Form):
     counterparty_name = forms.CharField(
         label=_("Counterparty name"), max_length=200, required=False
     )
-    counterparty_country = forms.ChoiceField(label=_("Counterparty country"), required=False)
+    counterparty_country = CountryField(label=_("Counterparty country"), required=False)
     counterparty_address = forms.CharField(
         label=_("Counterparty address"), max_length=300, required=False
     )
@@ -302,7 +298,6 @@ class ReportForm(forms.Form):
         self.fields["transaction_type"].choices = BLANK + _transaction_type_choices(
             *_held(self, "transaction_type")
         )
-        self.fields["counterparty_country"].choices = BLANK + _country_choices()
         # Optional for a draft, required to submit: marked as required (portal/_field.html).
         for name in (*REQUIRED_AT_SUBMIT, "provision_methods", "declaration"):
             if name in self.fields:
