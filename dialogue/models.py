@@ -36,7 +36,10 @@ NotSubjectRule = RuleCode
 class Message(models.Model):
     """One message of a report's thread; `internal_note` is never shown to the exporter."""
 
-    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="messages")
+    # Indexed by message_report_id (report first), not on its own.
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     body = models.TextField(_("message"), max_length=MESSAGE_BODY_MAX_LENGTH)
     author = models.ForeignKey(
@@ -53,7 +56,11 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["report", "id"], name="message_report_id")]
+        indexes = [
+            # A thread in order (dialogue.selectors.thread_messages orders by created_at, id:
+            # ids grow with time) and unread counts past a read marker (unread_message_counts).
+            models.Index(fields=["report", "id"], name="message_report_id")
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} #{self.pk} {self.kind}"

@@ -35,7 +35,6 @@ class Inform(models.Model):
         max_length=20,
         choices=InformStatus.choices,
         default=InformStatus.PROPOSED,
-        db_index=True,
     )
     # Given only at issue, from a gap-free yearly sequence: INF-<JST year>-<4 digits>.
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
@@ -98,6 +97,10 @@ class Inform(models.Model):
         ordering = ["proposed_at", "id"]
         verbose_name = _("inform")
         verbose_name_plural = _("informs")
+        # No index on status alone: the open proposal of a report, and the supervisors' page
+        # (informs.selectors.proposals_for_supervisor, reports by deadline first), use the
+        # partial unique index of inform_one_proposed_per_report; issued informs are found
+        # through their report.
         constraints = [
             # At most one open proposal and one issued inform per report, even under races.
             models.UniqueConstraint(

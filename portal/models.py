@@ -222,7 +222,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The bell's unread count on every page (portal.context_processors).
             models.Index(fields=["recipient", "read_at"]),
+            # A user's notifications page, newest first (portal.views.notifications).
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+            # The outbox: e-mails still pending, oldest first (portal.tasks, /healthz).
             models.Index(
                 fields=["created_at"],
                 name="notification_email_pending",
