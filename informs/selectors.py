@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -58,19 +59,55 @@ class PendingProposal:
     own: bool
 
 
-def proposals_for_supervisor(user: User, now: datetime.datetime) -> list[PendingProposal]:
-    """Open proposals of the supervisor's division, the nearest report deadline first.
+# What the supervisors' page shows of each proposal. Never the grounds, conditions or legal
+# basis, nor the report's long texts: the page is a list, the report page shows the rest.
+PROPOSAL_LIST_FIELDS = (
+    "id",
+    "status",
+    "proposed_at",
+    "report",
+    "proposed_by",
+    "report__organisation",
+    "report__technology",
+    "proposed_by__username",
+    "proposed_by__first_name",
+    "proposed_by__last_name",
+    "report__reference",
+    "report__status",
+    "report__decision_due_at",
+    "report__responsible_division_id",
+    "report__organisation__name_ja",
+    "report__organisation__name_en",
+    "report__technology__name_ja",
+    "report__technology__name_en",
+)
+
+
+def pending_proposals(user: User, *, own: bool) -> QuerySet[Inform]:
+    """Open proposals of the supervisor's division, the nearest report deadline first: the
+    supervisor's own (`own=True`, another supervisor decides) or those awaiting them.
 
     A proposal whose report already lapsed is not pending any more and is left out.
     """
-    if not roles.is_supervisor(user):
-        return []
-    informs = (
-        informs_visible_to(user)
-        .filter(status=InformStatus.PROPOSED, report__status=Status.INFORM_PROPOSED)
-        .select_related("report__technology", "report__assigned_officer")
+    if not roles.is_supervisor(user) or user.division_id is None:
+        return Inform.objects.none()
+    qs = (
+        Inform.objects.filter(
+            status=InformStatus.PROPOSED,
+            report__status=Status.INFORM_PROPOSED,
+            report__responsible_division_id=user.division_id,
+        )
+        .select_related("report__organisation", "report__technology", "proposed_by")
+        .only(*PROPOSAL_LIST_FIELDS)
         .order_by("report__decision_due_at", "proposed_at", "id")
     )
+    return qs.filter(proposed_by=user) if own else qs.exclude(proposed_by=user)
+
+
+def as_pending(
+    user: User, informs: Iterable[Inform], now: datetime.datetime
+) -> list[PendingProposal]:
+    """Proposals with what the page says of their deadline."""
     return [
         PendingProposal(
             inform=inform,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -288,17 +289,28 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(selectors.inform_for_user(request.user, pk))
 
 
+# Proposals per page on the supervisors' page.
+SUPERVISOR_PAGE_SIZE = 25
+
+
 @roles.supervisor_required
 def supervisor(request: HttpRequest) -> HttpResponse:
+    """The division's open proposals, the nearest deadline first, a page at a time; each row
+    links to where the proposal is decided."""
     now = timezone.now()
-    proposals = selectors.proposals_for_supervisor(request.user, now)
+    user = request.user
+    awaiting = Paginator(selectors.pending_proposals(user, own=False), SUPERVISOR_PAGE_SIZE)
+    awaiting_page = awaiting.get_page(request.GET.get("page"))
+    own = Paginator(selectors.pending_proposals(user, own=True), SUPERVISOR_PAGE_SIZE)
+    own_page = own.get_page(request.GET.get("own_page"))
     return render(
         request,
         "informs/supervisor.html",
         {
-            "awaiting": [p for p in proposals if not p.own],
-            "own": [p for p in proposals if p.own],
-            "return_reason_max_length": RETURN_REASON_MAX_LENGTH,
-            **clock_overview(request.user, now=now),
+            "page": awaiting_page,
+            "awaiting": selectors.as_pending(user, awaiting_page, now),
+            "own_page": own_page,
+            "own": selectors.as_pending(user, own_page, now),
+            **clock_overview(user, now=now),
         },
     )

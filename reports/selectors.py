@@ -13,6 +13,35 @@ from portal.models import User
 from . import clock, lifecycle
 from .models import OPEN_STATUSES, Report, ReportTransition, Status
 
+# The report's long texts: lists (dashboard, queue, clock overview) never show them, so they
+# leave them unread (`.defer(*REPORT_LONG_TEXTS)`); the report page and the API read them.
+REPORT_LONG_TEXTS = (
+    "technology_summary",
+    "management_measures",
+    "late_reason",
+    "withdrawal_reason",
+    "outcome_summary",
+    "agreed_measures",
+    "not_subject_reason",
+    "counterparty_address",
+    "provision_methods",
+)
+
+
+# What templates/reports/_clock_overview.html shows of a report.
+OVERVIEW_FIELDS = (
+    "reference",
+    "status",
+    "decision_due_at",
+    "closed_at",
+    "responsible_division",
+    "organisation__name_ja",
+    "organisation__name_en",
+    "assigned_officer__username",
+    "assigned_officer__first_name",
+    "assigned_officer__last_name",
+)
+
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
     """Exporters: their organisation's reports. Officers and supervisors: their division's
@@ -38,7 +67,13 @@ def report_for_user(user: User, report_id: int | str, *, for_update: bool = Fals
 def clock_overview(user: User, *, now: datetime.datetime) -> dict[str, list[Report]]:
     """For officers' and supervisors' dashboards: what is due within the week (JST) and what
     lapsed in the last 7 days, in the user's division."""
-    qs = reports_visible_to(user)
+    # Only what the overview shows: up to 100 rows on every queue and supervisor page.
+    qs = (
+        reports_visible_to(user)
+        .select_related(None)
+        .select_related("organisation", "assigned_officer")
+        .only(*OVERVIEW_FIELDS)
+    )
     week_end = clock.end_of_day_jst(clock.jst_date(now) + datetime.timedelta(days=6))
     due = qs.filter(
         status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=week_end
@@ -58,6 +93,11 @@ def transitions_visible_to(user: User, report: Report) -> list[ReportTransition]
     """The report's history as this user is shown it (reports.lifecycle.history_seen_by)."""
     rows = report.transitions.select_related("actor").order_by("at", "id")
     return lifecycle.history_seen_by(user, rows)
+
+
+def dashboard_reports(user: User) -> QuerySet[Report]:
+    """An exporter's reports for the dashboard, newest first (the index report_org_created)."""
+    return reports_visible_to(user).defer(*REPORT_LONG_TEXTS).order_by("-created_at", "-id")
 
 
 def filter_by_status(qs: QuerySet[Report], user: User, status: str) -> QuerySet[Report]:

@@ -67,16 +67,41 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
     horizon = now + datetime.timedelta(days=max(days))
     sent = 0
     after: tuple[datetime.datetime, int] | None = None
+    # Only reports whose most urgent moment so far has no reminder row yet: the rest of the
+    # window (thousands of reports, already reminded) is neither locked nor read, so a sweep
+    # with nothing to send is one statement.
+    most_urgent = models.Case(
+        *[
+            models.When(decision_due_at__lte=now + datetime.timedelta(days=d), then=models.Value(d))
+            for d in days
+        ],
+        output_field=models.PositiveSmallIntegerField(),
+    )
+    reminded = ReminderSent.objects.filter(
+        report=models.OuterRef("pk"),
+        due_at=models.OuterRef("decision_due_at"),
+        days_before=models.OuterRef("most_urgent"),
+    )
+    # Found from the index alone (report_open_due holds the deadline and the id), then only
+    # those rows are locked and read.
+    unreminded = (
+        Report.objects.filter(
+            status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
+        )
+        .alias(most_urgent=most_urgent)
+        .filter(~models.Exists(reminded))
+    )
     while True:
         with transaction.atomic():
-            qs = Report.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-                status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
-            )
+            candidates = unreminded
             if after is not None:
-                qs = qs.filter(
+                candidates = candidates.filter(
                     models.Q(decision_due_at__gt=after[0])
                     | models.Q(decision_due_at=after[0], id__gt=after[1])
                 )
+            qs = Report.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                pk__in=candidates.values("pk")
+            )
             batch = list(
                 qs.select_related("organisation").order_by("decision_due_at", "id")[:batch_size]
             )

@@ -69,7 +69,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @roles.exporter_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    reports = selectors.reports_visible_to(request.user).order_by("-created_at")
+    reports = selectors.dashboard_reports(request.user)
     # A malformed filter is answered 400 with its error next to it; the valid ones still apply.
     filters = DashboardFilterForm(request.GET)
     filters.is_valid()
