@@ -50,7 +50,7 @@ class Division(models.Model):
         verbose_name_plural = _("divisions")
 
     def __str__(self) -> str:
-        return self.name_ja
+        return self.name
 
     @property
     def name(self) -> str:

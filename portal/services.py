@@ -150,13 +150,18 @@ def notify(
     )
 
 
-def notification_mark_read(*, user: User, notification_ids: Iterable[str] | None = None) -> int:
-    """Mark the user's notifications read (all of them when no ids are given)."""
+def notification_mark_read(
+    *, user: User, notification_ids: Iterable[str] | None = None, url: str | None = None
+) -> int:
+    """Mark the user's notifications read: those given, those about the page at `url` (seen
+    once the page is viewed), or all of them when neither is given."""
     from django.utils import timezone
 
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
+    if url is not None:
+        qs = qs.filter(url=url)
     return qs.update(read_at=timezone.now())
 
 

@@ -19,6 +19,7 @@ from dialogue.views import panel_context as dialogue_panel
 from informs.views import panel_context as informs_panel
 from portal import confirm, roles
 from portal.errors import InvalidTransition
+from portal.services import notification_mark_read
 
 from . import clock, lifecycle, selectors, services
 from .forms import (
@@ -334,6 +335,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": lifecycle.available_actions(report, user),
     }
     context.update(_panels(request, report))
+    # What the bell announced about this report has now been seen.
+    notification_mark_read(user=user, url=report.get_absolute_url())
     return render(request, "reports/detail.html", context)
 
 

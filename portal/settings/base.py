@@ -252,6 +252,15 @@ INFORM_LEGAL_BASIS = os.environ.get(
     "外国為替及び外国貿易法第25条第1項及び第55条の8の規定に基づく事前報告を受けて、"
     "同法第25条第1項の規定に基づく役務取引の許可を要する旨通知する。",
 )
+# The same in English, shown to readers of the English pages (the notice itself stays
+# Japanese). It translates INFORM_LEGAL_BASIS only: an inform issued under another wording
+# shows that wording as issued.
+INFORM_LEGAL_BASIS_EN = os.environ.get(
+    "INFORM_LEGAL_BASIS_EN",
+    "In response to the prior report under Article 25(1) and Article 55-8 of the Foreign "
+    "Exchange and Foreign Trade Act, notice is given that the transaction requires permission "
+    "for a service transaction under Article 25(1) of the Act.",
+)
 DECISION_PERIOD_DAYS = 30
 # How far one extension may move the decision deadline. No document fixes a cap: this is the
 # division's policy, shown on the extension form; a longer delay takes another extension.

@@ -28,7 +28,9 @@ USERS = [
     ("officer_mat", Role.OFFICER, None, "mat", "高橋", "美咲"),
     ("supervisor_elec", Role.SUPERVISOR, None, "elec", "田中", "誠"),
     ("supervisor_elec2", Role.SUPERVISOR, None, "elec", "伊藤", "直子"),
-    ("admin", Role.ADMINISTRATOR, None, None, "管理", "者"),
+    # A shared administrator account: its name is given whole, not split into family and
+    # given names (which would read "管理 者").
+    ("admin", Role.ADMINISTRATOR, None, None, "管理者", ""),
 ]
 # Each of these manages its organisation's members (/organisations/members/).
 ORGANISATION_ADMINISTRATORS = {"exporter_a"}
@@ -48,6 +50,10 @@ class Command(BaseCommand):
         created = 0
         for username, role, org, division, last, first in USERS:
             if User.objects.filter(username=username).exists():
+                # Earlier seeds split the administrator's name: give the name as above.
+                User.objects.filter(username=username, last_name="管理", first_name="者").update(
+                    last_name=last, first_name=first
+                )
                 continue
             user = User(
                 username=username,
