@@ -6,6 +6,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Country, ExclusionRule, Technology, TransactionType
 from .selectors import country_from_text, destination_countries
+from .services import CODE_MESSAGE
 
 
 def _date_widget() -> forms.DateInput:
@@ -28,12 +30,19 @@ def _model_field(name: str, model: type[models.Model] = Technology, **kwargs: An
     return field
 
 
+def _code_field(model: type[models.Model], help_text: Any) -> forms.Field:
+    """A technology's or transaction type's code: lower-case letters, digits and underscores,
+    refused with the help text's own words (not Django's message about a "slug")."""
+    field = _model_field("code", model, help_text=help_text)
+    field.validators = [RegexValidator(r"^[a-z0-9_]+\Z", message=CODE_MESSAGE)]
+    return field
+
+
 class TechnologyEditForm(forms.Form):
     """Code, names, scope, category, division, notice and first day of one version."""
 
-    code = _model_field(
-        "code",
-        help_text=_("Lower-case letters, digits and underscores, e.g. carbon_fiber."),
+    code = _code_field(
+        Technology, _("Lower-case letters, digits and underscores, e.g. carbon_fiber.")
     )
     name_ja = _model_field("name_ja")
     name_en = _model_field("name_en")
@@ -133,7 +142,10 @@ class _VersionForm(forms.Form):
 class TransactionTypeForm(_VersionForm):
     """A transaction type version."""
 
-    code = _model_field("code", TransactionType)
+    code = _code_field(
+        TransactionType,
+        _("Lower-case letters, digits and underscores, e.g. subsidiary_transfer."),
+    )
     name_ja = _model_field("name_ja", TransactionType)
     name_en = _model_field("name_en", TransactionType)
     reportable = _model_field("reportable", TransactionType)

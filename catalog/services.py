@@ -4,6 +4,7 @@ each change audited with before/after."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.models import User
 from portal.services import audit_record
@@ -90,9 +92,29 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[st
     }
 
 
+# Codes of technologies and transaction types: what the forms' help texts say (Django's slug
+# check would also take upper case and hyphens, and its message names the field type).
+CODE_PATTERN = re.compile(r"[a-z0-9_]+")
+CODE_MESSAGE = _lazy("Use lower-case letters, digits and underscores only, e.g. carbon_fiber.")
+
+
 def _clean_fields(entry: models.Model) -> None:
-    """Field-level checks (required, lengths, choices, types); raises a field dict."""
-    entry.clean_fields()
+    """Field-level checks (required, lengths, choices, types); raises a field dict whose
+    messages name no Django field type."""
+    errors: dict[str, list[Any]] = {}
+    code = getattr(entry, "code", "")
+    if (
+        isinstance(entry, Technology | TransactionType)
+        and code
+        and not CODE_PATTERN.fullmatch(code)
+    ):
+        errors["code"] = [CODE_MESSAGE]
+    try:
+        entry.clean_fields(exclude=list(errors))
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_period(entry: InForcePeriod) -> None:

@@ -743,7 +743,10 @@ def report_mark_not_subject(*, actor: User, report_id: int, rule: str, reason: s
             {"reference": report.reference},
         ),
         body=lazy_format(
-            _("%(rule)s\n\nReason: %(reason)s"),
+            _(
+                "METI closed the report as not subject to prior reporting: %(rule)s.\n\n"
+                "Reason: %(reason)s"
+            ),
             {"rule": RuleCode(rule).label, "reason": reason},
         ),
         url=report_url(report),
