@@ -133,7 +133,7 @@ def test_an_invited_colleague_joins_and_files_a_report(page, catalog):
     page.fill("#id_technology_summary", "焼成炉の運転条件")
     page.select_option("#id_transaction_type", "subsidiary_transfer")
     page.fill("#id_counterparty_name", "Hanoi Demo Co.")
-    page.select_option("#id_counterparty_country", "VN")
+    page.fill("#id_counterparty_country", "VN")
     page.fill("#id_counterparty_address", "Hanoi")
     page.select_option("#id_counterparty_relationship", "subsidiary")
     page.fill("#id_ownership_percent", "100")
@@ -144,6 +144,8 @@ def test_an_invited_colleague_joins_and_files_a_report(page, catalog):
     page.fill("#id_contact_phone", "03-9999-0000")
     page.check("#id_declaration")
     page.click("button[name=submit]")
+    page.wait_for_url("**/check/")
+    page.click("[data-testid=submit-report]")
     page.wait_for_selector("[data-testid=report-status]")
     report = Report.objects.get(organisation=admin.organisation)
     assert report.status == Status.SUBMITTED and report.created_by == colleague

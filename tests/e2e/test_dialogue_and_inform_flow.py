@@ -61,6 +61,9 @@ def test_dialogue_then_inform_across_roles(page, catalog):
     # The officer proposes an inform; the first supervisor approves it.
     sign_in(page, "off")
     page.goto(detail)
+    disclosure = page.locator("[data-testid=propose-disclosure] summary")
+    if disclosure.count():  # the form may sit in a disclosure on the report page
+        disclosure.click()
     page.fill("#id_grounds", "対話により懸念が解消されなかったため。")
     page.fill("#id_licence_conditions", "第三者への再移転を禁止すること\n年1回の報告")
     page.click("button:has-text('インフォームを提案する')")
@@ -68,7 +71,15 @@ def test_dialogue_then_inform_across_roles(page, catalog):
     sign_out(page)
     sign_in(page, "sup1")
     page.goto(detail)
-    page.click("button:has-text('承認してインフォームを発出する')")
+    # Approving opens the confirmation page: the notice's grounds, conditions and legal basis.
+    page.click("[data-testid=approve-link]")
+    page.wait_for_selector("[data-testid=confirm-panel]")
+    preview = page.inner_text("[data-testid=inform-notice-preview]")
+    assert "対話により懸念が解消されなかったため。" in preview
+    assert "第三者への再移転を禁止すること" in preview and "年1回の報告" in preview
+    assert "外国為替及び外国貿易法" in page.inner_text("[data-testid=legal-basis]")
+    assert Inform.objects.get(report=report).number is None  # nothing issued yet
+    page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=inform-issued]")
     inform = Inform.objects.get(report=report)
     assert inform.number and inform.approved_by.username == "sup1"
@@ -84,3 +95,30 @@ def test_dialogue_then_inform_across_roles(page, catalog):
     )
     inform.refresh_from_db()
     assert inform.acknowledged_by == exporter
+
+
+def test_a_return_shows_the_reason_before_it_is_final_and_keeps_it_on_change(page, catalog):
+    exporter = factories.ExporterFactory(username="exp")
+    officer = factories.OfficerFactory(username="off", division=catalog["elec"])
+    factories.SupervisorFactory(username="sup1", division=catalog["elec"])
+    report = submitted_report(exporter)
+    from tests.informs.helpers import propose, start_dialogue
+
+    inform = propose(start_dialogue(report, officer), officer)
+    reason = "根拠が不足しています。\n相手方の資本関係を確認してください。"
+    sign_in(page, "sup1")
+    page.goto(f"/informs/{inform.pk}/return/")
+    page.fill("#id_reason", reason)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=confirm-panel]")
+    assert "相手方の資本関係を確認してください。" in page.inner_text(
+        "[data-testid=confirm-answers]"
+    )
+    page.click("[data-testid=change]")  # back to the form: the two lines are still there
+    page.wait_for_selector("#id_reason")
+    assert page.input_value("#id_reason") == reason
+    page.click("main form button[type=submit]")
+    page.click("[data-testid=confirm]")
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    inform.refresh_from_db()
+    assert inform.return_reason == reason

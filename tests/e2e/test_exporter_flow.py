@@ -29,8 +29,17 @@ def test_exporter_screens_files_and_downloads_a_report(page, catalog):
     contract = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
     page.select_option("#id_technology", "mlcc")
     page.select_option("#id_transaction_type", "subsidiary_transfer")
-    page.select_option("#id_destination_country", "VN")
+    # The country picker: a text box with suggestions; the name is enough.
+    page.fill("#id_destination_country", "ベトナム")
     page.fill("#id_planned_contract_date", contract)
+    # No answer is chosen in advance: checking without answering shows the errors first.
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.locator("#error-summary a[href='#field-goods_only']").count() == 1
+    assert page.input_value("#id_destination_country") == "ベトナム"  # kept
+    page.check("input[name=goods_only][value=no]")
+    page.check("input[name=publicly_known][value=no]")
     page.click("main button[type=submit]")
     result = page.locator("#screening-result")
     assert "result-required" in result.get_attribute("class")
@@ -38,7 +47,7 @@ def test_exporter_screens_files_and_downloads_a_report(page, catalog):
     page.wait_for_url("**/reports/new/**")
     # carried over from the screening
     assert page.input_value("#id_technology") == "mlcc"
-    assert page.input_value("#id_counterparty_country") == "VN"
+    assert page.input_value("#id_counterparty_country") == "ベトナム (VN)"
     page.select_option("#id_technology_scope", "manufacturing")
     page.fill("#id_technology_summary", "焼成炉の運転条件")
     page.fill("#id_counterparty_name", "Hanoi Demo Co.")
@@ -51,12 +60,23 @@ def test_exporter_screens_files_and_downloads_a_report(page, catalog):
     page.fill("#id_contact_phone", "03-1111-2222")
     page.click("button[name=submit]")
     page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.locator("#field-ownership_percent .errorlist").count() == 1
     assert page.locator("#field-declaration .errorlist").count() == 1
     assert page.input_value("#id_counterparty_name") == "Hanoi Demo Co."  # nothing lost
     page.fill("#id_ownership_percent", "100")
     page.check("#id_declaration")
     page.click("button[name=submit]")
+    # Check your answers: every answer with a link back to its field, then submit.
+    page.wait_for_url("**/check/")
+    assert "Hanoi Demo Co." in page.inner_text("main")
+    page.click("[data-testid=change-counterparty_name]")
+    page.wait_for_url("**/edit/#field-counterparty_name")
+    page.fill("#id_counterparty_name", "Hanoi Demo Co., Ltd.")
+    page.click("button[name=submit]")
+    page.wait_for_url("**/check/")
+    assert "Hanoi Demo Co., Ltd." in page.inner_text("main")
+    page.click("[data-testid=submit-report]")
     page.wait_for_selector("[data-testid=report-status]")
     report = Report.objects.get(organisation=exporter.organisation)
     assert report.status == Status.SUBMITTED
