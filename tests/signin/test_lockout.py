@@ -103,7 +103,7 @@ def test_an_administrator_unlocks_and_the_password_works_again(client, administr
     assert page.status_code == 200 and user.username in page.content.decode()
     response = admin_client.post(reverse("signin:unlock", args=[user.pk]), follow=True)
     assert response.status_code == 200
-    assert user.username not in response.content.decode().split("<table>")[1]
+    assert user.username not in response.content.decode().split("<table")[1]
     user.refresh_from_db()
     assert user.locked_at is None
     unlocked = AuditRecord.objects.get(verb="signin.unlocked")
