@@ -146,9 +146,11 @@ def technology_last_use_date(technology: Technology) -> datetime.date | None:
 
 def audit_history(entry: models.Model) -> QuerySet[AuditRecord]:
     """The audit rows of one catalog entry, oldest first."""
-    return AuditRecord.objects.filter(
-        target_type=entry._meta.label_lower, target_id=str(entry.pk)
-    ).order_by("at", "id")
+    return (
+        AuditRecord.objects.filter(target_type=entry._meta.label_lower, target_id=str(entry.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def technology_history(technology: Technology) -> QuerySet[AuditRecord]:

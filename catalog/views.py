@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -254,6 +254,14 @@ def technology_retire(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _field_label(entry: Any, name: str) -> str:
+    try:
+        label = entry._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+    return str(label)[:1].upper() + str(label)[1:]
+
+
 def _history_entries(entry: Any) -> list[dict[str, Any]]:
     """The entry's audit rows, each with its label and the (field, before, after) it changed."""
     entries = []
@@ -261,11 +269,14 @@ def _history_entries(entry: Any) -> list[dict[str, Any]]:
         before = record.payload.get("before", {}) or {}
         after = record.payload.get("after", {}) or {}
         fields = list(dict.fromkeys([*before, *after]))
+        changes = [(name, before.get(name), after.get(name)) for name in fields]
         entries.append(
             {
                 "record": record,
                 "label": VERB_LABELS.get(record.verb, record.verb),
-                "changes": [(name, before.get(name), after.get(name)) for name in fields],
+                "changes": changes,
+                # For people: each field by its label, never its name in the code.
+                "rows": [(_field_label(entry, name), old, new) for name, old, new in changes],
             }
         )
     return entries

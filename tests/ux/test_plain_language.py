@@ -137,3 +137,18 @@ def test_catalog_code_error_names_no_django_field_and_matches_the_help(client, c
         html = response.content.decode()
         assert "slug" not in html.lower()
         assert response.context["form"].errors["code"]
+
+
+def test_catalog_history_names_fields_by_their_labels_and_people_by_name(client, catalog):
+    from catalog.models import Technology
+
+    admin = factories.AdministratorFactory(last_name="中村", first_name="陽子")
+    mlcc = Technology.objects.get(code="mlcc")
+    catalog_services.technology_update(
+        actor=admin, technology=mlcc, data={"scope_en": "Design only"}
+    )
+    client.force_login(admin)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("catalog:technology_history", args=[mlcc.pk])).content.decode()
+    assert "Scope (English)" in html and "<code>scope_en</code>" not in html
+    assert "中村 陽子" in html and admin.username not in html
