@@ -1,13 +1,13 @@
-"""Reads of the portal app: who should hear about what."""
+"""Reads of the portal app: who should hear about what; the audit trail as filtered."""
 
 import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import EmailState, Notification, Role, User
+from .models import AuditRecord, EmailState, Notification, Role, User
 
 
 def _people(role_in: list[str], **membership: int | None) -> QuerySet[User]:
@@ -35,3 +35,32 @@ def outbox_backlog() -> dict[str, Any]:
     return Notification.objects.filter(
         email_state=EmailState.PENDING, created_at__lt=cutoff
     ).aggregate(count=Count("pk"), oldest=Min("created_at"))
+
+
+def audit_records(
+    *,
+    verb: str = "",
+    target_type: str = "",
+    who: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditRecord]:
+    """The audit trail, newest first, filtered as on /audit/ (days are JST days)."""
+    records = AuditRecord.objects.select_related("actor")
+    if verb:
+        records = records.filter(verb=verb)
+    if target_type:
+        records = records.filter(target_type=target_type)
+    if who:
+        records = records.filter(
+            Q(actor_label__icontains=who)
+            | Q(actor__last_name__icontains=who)
+            | Q(actor__first_name__icontains=who)
+        )
+    tz = timezone.get_default_timezone()
+    if since:
+        records = records.filter(at__gte=datetime.datetime.combine(since, datetime.time(), tz))
+    if until:
+        next_day = until + datetime.timedelta(days=1)
+        records = records.filter(at__lt=datetime.datetime.combine(next_day, datetime.time(), tz))
+    return records

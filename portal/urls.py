@@ -33,6 +33,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("catalog/", include("catalog.urls")),
     path("reports/", include("reports.urls")),
     path("dialogue/", include("dialogue.urls")),

@@ -252,6 +252,7 @@ MATRIX: list[Probe] = [
     P("notifications",                   "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("notifications_read",              "POST", _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     P("audit_list",                      "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("audit_export",                    "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
     # --- API tokens (anyone the API serves) --------------------------------------------------------------
     P("apitokens:list",                  "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("apitokens:create",                "POST", _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),

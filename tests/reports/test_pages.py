@@ -97,7 +97,7 @@ def test_full_flow_in_the_browser_pages(client, exporter, catalog):
     detail = client.get(f"/reports/{report.pk}/").content.decode()
     assert report.reference in detail and 'data-testid="decision-due"' in detail
     # history and provision methods in words, not codes
-    assert "<td>提出済み</td>" in detail and "文書" in detail
+    assert ">提出済み</td>" in detail and "文書" in detail
     dashboard = client.get("/reports/").content.decode()
     assert report.reference in dashboard
 
