@@ -1,11 +1,15 @@
 """Browser tests: Playwright drives Debian's chromium against the live test server."""
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Where a failing browser test leaves a screenshot of the page it was on (CI keeps .run/).
+FAILURES_DIR = Path(__file__).resolve().parents[2] / ".run" / "e2e-failures"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,8 +43,30 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so that `page` knows the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def _screenshot_on_failure(request, page) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    FAILURES_DIR.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+    try:
+        page.screenshot(path=str(FAILURES_DIR / f"{name}.png"), full_page=True)
+    except Exception as exc:  # a crashed page must not hide the test's own failure
+        print(f"no screenshot of {request.node.nodeid}: {exc}")
+    else:
+        print(f"screenshot: {FAILURES_DIR / name}.png ({page.url})")
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(request, browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -56,6 +82,7 @@ def page(browser, live_server):
         ),
     )
     yield page
+    _screenshot_on_failure(request, page)
     context.close()
     assert not violations, "CSP violations:\n" + "\n".join(violations)
 
