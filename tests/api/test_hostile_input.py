@@ -222,7 +222,7 @@ def test_a_malformed_next_goes_back_to_the_report(people, target):
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     inform = propose(report, officer2)
     response = page_as(people.supervisor).post(
-        f"/informs/{inform.pk}/return/", {"reason": "根拠が不十分", "next": target}
+        f"/informs/{inform.pk}/return/", {"reason": "根拠が不十分", "next": target, "confirm": "1"}
     )
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
 
@@ -231,7 +231,8 @@ def test_a_local_next_is_followed(people):
     report = make_report_under_dialogue(people.exporter, people.officer)
     inform = propose(report, people.officer)
     response = page_as(people.supervisor).post(
-        f"/informs/{inform.pk}/return/", {"reason": "根拠が不十分", "next": "/informs/supervisor/"}
+        f"/informs/{inform.pk}/return/",
+        {"reason": "根拠が不十分", "next": "/informs/supervisor/", "confirm": "1"},
     )
     assert response.status_code == 302 and response["Location"] == "/informs/supervisor/"
 

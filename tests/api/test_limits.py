@@ -270,7 +270,9 @@ def _api_call(case: Case, people, obj, value: str):
 
 def _page_post(case: Case, people, obj, value: str):
     return page_as(getattr(people, case.who)).post(
-        case.page_url.format(pk=obj.pk), case.page_data(value, people)
+        # `confirm`: past the confirmation step of the pages that have one (portal.confirm).
+        case.page_url.format(pk=obj.pk),
+        {**case.page_data(value, people), "confirm": "1"},
     )
 
 
@@ -332,7 +334,7 @@ def test_page_counts_a_line_break_as_the_browser_does(people):
     assert "\n" in value
     response = page_as(people.officer).post(
         f"/dialogue/reports/{report.pk}/conclude/",
-        {"summary": value.replace("\n", "\r\n"), "agreed_measures": "年次報告"},
+        {"summary": value.replace("\n", "\r\n"), "agreed_measures": "年次報告", "confirm": "1"},
     )
     assert response.status_code == 302
     assert Report.objects.get(pk=report.pk).outcome_summary == value
