@@ -83,6 +83,13 @@ VERB_LABELS = {
     "signin.second_factor_reset": gettext_lazy("Reset a second factor"),
     "signin.backup_code_used": gettext_lazy("Used a backup code"),
     "signin.backup_codes_regenerated": gettext_lazy("Made new backup codes"),
+    "gbizid.signin": gettext_lazy("Signed in with gBizID"),
+    "gbizid.join": gettext_lazy("Joined an organisation by signing in with gBizID"),
+    "gbizid.organisation_create": gettext_lazy("Registered a company with gBizID Prime"),
+    "gbizid.link": gettext_lazy("Linked a gBizID account"),
+    "gbizid.unlink": gettext_lazy("Unlinked a gBizID account"),
+    "gbizid.refused": gettext_lazy("Refused a sign-in with gBizID"),
+    "gbizid.failed": gettext_lazy("Sign-in with gBizID did not complete"),
 }
 
 # Payload keys that are not a field of the target model.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", include("signin.urls")),
     path("account/tokens/", include("apitokens.urls")),
+    path("account/gbizid/", include("gbizid.urls")),
     path("organisations/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", views.notifications, name="notifications"),

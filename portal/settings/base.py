@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "signin",
     "apitokens",
+    "gbizid",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +282,5 @@ LOGGING = {
 
 from .accounts import *  # noqa: E402,F403
 from .signin import *  # noqa: E402,F403
+
+from .gbizid import *  # noqa: E402,F403  # isort: skip (after .signin: extends its backends)
