@@ -239,6 +239,12 @@ MATRIX: list[Probe] = [
     P("signin:second_factor_reset",      "POST", "other_exporter", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE),
     P("signin:locked_list",              "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
     P("signin:unlock",                   "POST", "other_exporter", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE),
+    # --- gBizID (not configured here, so its ways to and from gBizID answer 404; exporters only) -------
+    P("gbizid:account",                  "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("gbizid:signin",                   "GET",  _,           404,     404, 404,  404,  404,  404,  404,  404),
+    P("gbizid:callback",                 "GET",  _,           404,     404, 404,  404,  404,  404,  404,  404),
+    P("gbizid:link",                     "GET",  _,           SIGN_IN, 404, 404,  403,  403,  403,  403,  403),
+    P("gbizid:unlink",                   "POST", _,           SIGN_IN, DONE, DONE, 403,  403,  403,  403,  403),
     P("logout",                          "POST", _,           SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN),
     P("password_change",                 "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("password_change_done",            "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
