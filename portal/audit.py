@@ -253,7 +253,7 @@ def audit_rows(records: Iterable[AuditRecord]) -> list[AuditRow]:
         rows.append(
             AuditRow(
                 record=record,
-                who=actor.display_name if actor is not None else _("The portal (automatic)"),
+                who=actor.display_name if actor is not None else _("METI"),
                 who_username=actor.username if actor is not None else record.actor_label,
                 what=verb_label(record.verb),
                 target_kind=target_kind(record.target_type),
