@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_APPS = {"reports", "dialogue", "informs"}
-ACCOUNT_APPS = {"accounts", "signin", "apitokens"}
+ACCOUNT_APPS = {"accounts", "signin", "apitokens", "gbizid"}
 APPS = {"portal", "catalog", *DOMAIN_APPS, *ACCOUNT_APPS}
 
 
@@ -40,6 +40,7 @@ def _imported_modules(tree: ast.AST) -> set[str]:
         ("accounts", set()),
         ("signin", set()),
         ("apitokens", set()),
+        ("gbizid", set()),
     ],
 )
 def test_app_imports_no_domain_app(app, allowed_exceptions):
