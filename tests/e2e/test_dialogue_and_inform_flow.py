@@ -7,6 +7,7 @@ from reports.models import Report, Status
 from tests import factories
 from tests.reports.helpers import submitted_report
 
+from .axe import AxeAudit
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -74,6 +75,7 @@ def test_dialogue_then_inform_across_roles(page, catalog):
     # Approving opens the confirmation page: the notice's grounds, conditions and legal basis.
     page.click("[data-testid=approve-link]")
     page.wait_for_selector("[data-testid=confirm-panel]")
+    AxeAudit(page).check()
     preview = page.inner_text("[data-testid=inform-notice-preview]")
     assert "対話により懸念が解消されなかったため。" in preview
     assert "第三者への再移転を禁止すること" in preview and "年1回の報告" in preview
@@ -111,6 +113,7 @@ def test_a_return_shows_the_reason_before_it_is_final_and_keeps_it_on_change(pag
     page.fill("#id_reason", reason)
     page.click("main form button[type=submit]")
     page.wait_for_selector("[data-testid=confirm-panel]")
+    AxeAudit(page).check()
     assert "相手方の資本関係を確認してください。" in page.inner_text(
         "[data-testid=confirm-answers]"
     )

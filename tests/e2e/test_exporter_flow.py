@@ -6,6 +6,7 @@ from django.utils import timezone
 from reports.models import Report, Status
 from tests import factories
 
+from .axe import AxeAudit
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,6 +38,7 @@ def test_exporter_screens_files_and_downloads_a_report(page, catalog):
     page.wait_for_selector("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.locator("#error-summary a[href='#field-goods_only']").count() == 1
+    AxeAudit(page).check()
     assert page.input_value("#id_destination_country") == "ベトナム"  # kept
     page.check("input[name=goods_only][value=no]")
     page.check("input[name=publicly_known][value=no]")
@@ -69,6 +71,7 @@ def test_exporter_screens_files_and_downloads_a_report(page, catalog):
     page.click("button[name=submit]")
     # Check your answers: every answer with a link back to its field, then submit.
     page.wait_for_url("**/check/")
+    AxeAudit(page).check()
     assert "Hanoi Demo Co." in page.inner_text("main")
     page.click("[data-testid=change-counterparty_name]")
     page.wait_for_url("**/edit/#field-counterparty_name")
