@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install sysdeps sysdeps-test lint messages clean bench bench-load
+.PHONY: run test install sysdeps sysdeps-test lint messages clean bench bench-load screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages -l ja -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The README's two screenshots (docs/queue.png, docs/report.png), taken in the browser.
+screenshots: sysdeps-test install
+	SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider
 
 # Benchmarks against their own PostgreSQL database (never the CI or test one): seeded once
 # with 100,000 reports, then page timings and the clock's sweep, each checked against its
