@@ -18,6 +18,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from .text import list_separator
+
 CONFIRM = "confirm"
 CHANGE = "change"
 
@@ -26,7 +28,7 @@ def _display(bound: forms.BoundField, value: Any) -> str:
     field = bound.field
     if isinstance(field, forms.MultipleChoiceField):
         labels = dict(field.choices)
-        return "、".join(str(labels.get(v, v)) for v in value or [])
+        return list_separator().join(str(labels.get(v, v)) for v in value or [])
     if isinstance(field, forms.ChoiceField):
         raw = bound.data
         return str(dict(field.choices).get(raw, raw or ""))

@@ -22,3 +22,10 @@ def _pick(ja: str, en: str) -> str:
 
 # A name that exists in both languages (organisation, technology), chosen when rendered.
 by_language = lazy(_pick, str)
+
+
+def list_separator() -> str:
+    """Between the items of a list in a sentence: 「、」 in Japanese, ", " in English."""
+    from django.utils.translation import get_language
+
+    return ", " if get_language() == "en" else "、"

@@ -20,6 +20,7 @@ from informs.views import panel_context as informs_panel
 from portal import confirm, roles
 from portal.errors import InvalidTransition
 from portal.services import notification_mark_read
+from portal.text import list_separator
 
 from . import clock, lifecycle, selectors, services
 from .forms import (
@@ -180,7 +181,7 @@ def check_answers(report: Report) -> list[dict]:
             report.planned_contract_date.isoformat() if report.planned_contract_date else ""
         ),
         "late_reason": report.late_reason,
-        "provision_methods": "、".join(
+        "provision_methods": list_separator().join(
             str(ProvisionMethod(code).label)
             for code in report.provision_methods
             if code in ProvisionMethod.values

@@ -1,5 +1,6 @@
 from django import template
 
+from portal.text import list_separator
 from reports import clock
 from reports.models import TRANSITION_LABELS, ProvisionMethod, Status
 
@@ -24,7 +25,8 @@ def transition_label(name: str) -> str:
 
 @register.filter
 def provision_labels(codes) -> str:
-    return "、".join(str(ProvisionMethod(c).label) for c in codes if c in ProvisionMethod.values)
+    labels = [str(ProvisionMethod(c).label) for c in codes if c in ProvisionMethod.values]
+    return list_separator().join(labels)
 
 
 @register.filter

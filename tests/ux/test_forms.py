@@ -66,7 +66,9 @@ def test_officer_and_supervisor_forms(client, people):
     client.force_login(people.supervisor)
     html = client.post(reverse("informs:return", args=[inform.pk]), {"sent": "1"}).content.decode()
     assert_pattern(html, ["reason"])
-    html = client.post(reverse("reports:extend_deadline", args=[report.pk]), {"sent": "1"}).content.decode()
+    html = client.post(
+        reverse("reports:extend_deadline", args=[report.pk]), {"sent": "1"}
+    ).content.decode()
     assert_pattern(html, ["new_due_date", "reason"])
 
 
@@ -234,3 +236,12 @@ def test_late_reason_is_asked_only_when_it_applies(client, people):
     )
     html = client.get(reverse("reports:check", args=[late.pk])).content.decode()
     assert 'data-field="late_reason"' in html and "契約を急いだため" in html
+
+
+def test_lists_in_english_use_half_width_commas(client, people):
+    report = _draft(people.exporter)
+    client.force_login(people.exporter)
+    english(client)
+    html = client.get(reverse("reports:check", args=[report.pk])).content.decode()
+    row = re.search(r'data-field="provision_methods">(.*?)</div>', html, re.S).group(1)
+    assert ", " in row and "、" not in row
