@@ -11,6 +11,7 @@ from informs import services as inform_services
 from portal.models import OrganisationRole
 from portal.services import audit_record
 from reports import lifecycle
+from reports import services as report_services
 from tests import factories
 from tests.informs.helpers import make_report_under_dialogue, propose
 from tests.reports.helpers import complete_data, submitted_report
@@ -58,8 +59,6 @@ def world(catalog):
     informed = make_report_under_dialogue(exporter, officer)
     inform = propose(informed, officer)
     inform_services.inform_approve(actor=sup1, inform_id=inform.pk)
-    from reports import services as report_services
-
     report_services.report_create(
         actor=exporter,
         data=complete_data(
