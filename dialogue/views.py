@@ -289,6 +289,8 @@ def _officer_form_page(
         confirm_page=confirm_page,
         act=act,
         invalid_status=400,
+        refusal=lambda: lifecycle.state_refusal(report, request.user, name),
+        leave_to=reverse("reports:detail", args=[report.pk]),
     )
 
 

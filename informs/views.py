@@ -261,6 +261,8 @@ def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         form_page=form_page,
         confirm_page=confirm_page,
         act=act,
+        refusal=lambda: lifecycle.state_refusal(report, request.user, "return_proposal"),
+        leave_to=back or _report_detail(report.pk),
     )
 
 

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .text import list_separator
@@ -71,9 +73,14 @@ def two_steps(
     confirm_page: Callable[[forms.Form], HttpResponse],
     act: Callable[[forms.Form], HttpResponse | None],
     invalid_status: int = 200,
+    refusal: Callable[[], Any] | None = None,
+    leave_to: str = "",
 ) -> HttpResponse:
     """The form, then the confirmation, then the act (None from `act`: its errors were put on
-    the form, which is shown again with everything typed)."""
+    the form, which is shown again with everything typed).
+
+    `refusal` says why the act cannot be done now (a state, a passed deadline), or None: then
+    the confirmation is not offered; the message is shown at `leave_to` instead."""
     if request.method != "POST":
         return form_page(form, 200)
     if not form.is_valid():
@@ -81,6 +88,10 @@ def two_steps(
     if CHANGE in request.POST:
         return form_page(form, 200)
     if CONFIRM not in request.POST:
+        problem = refusal() if refusal is not None else None
+        if problem is not None:
+            messages.error(request, str(problem))
+            return redirect(leave_to)
         return confirm_page(form)
     done = act(form)
     if done is None:

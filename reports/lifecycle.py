@@ -354,6 +354,13 @@ def refusal(report: Any, user: User | None, action: str) -> Exception | None:
     return None
 
 
+def state_refusal(report: Any, user: User | None, action: str) -> Any | None:
+    """Why `action` cannot be taken now because of the report's state or a guard (the
+    message), or None; for pages that check before they ask to confirm."""
+    problem = refusal(report, user, action)
+    return problem.message if isinstance(problem, InvalidTransition) else None
+
+
 def require(report: Any, user: User | None, action: str) -> None:
     problem = refusal(report, user, action)
     if problem is not None:

@@ -454,7 +454,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         # The page itself says what discarding does: nothing typed needs checking again.
         return act(form) or form_page(form, 200)
     return confirm.two_steps(
-        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
+        request,
+        form=form,
+        form_page=form_page,
+        confirm_page=confirm_page,
+        act=act,
+        refusal=lambda: lifecycle.state_refusal(report, request.user, "withdraw"),
+        leave_to=reverse("reports:detail", args=[report.pk]),
     )
 
 
@@ -506,7 +512,13 @@ def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
         _("The deadline was extended."),
     )
     return confirm.two_steps(
-        request, form=form, form_page=form_page, confirm_page=confirm_page, act=act
+        request,
+        form=form,
+        form_page=form_page,
+        confirm_page=confirm_page,
+        act=act,
+        refusal=lambda: lifecycle.state_refusal(report, request.user, "extend_deadline"),
+        leave_to=reverse("reports:detail", args=[report.pk]),
     )
 
 

@@ -246,3 +246,17 @@ def test_retiring_a_technology_is_confirmed(client, catalog):
 
 def with_english(client):
     client.cookies["django_language"] = "en"
+
+
+def test_no_confirmation_is_offered_for_an_act_the_state_refuses(client, people):
+    report = make_report_under_dialogue(people.exporter, people.officer)
+    from reports import lifecycle
+
+    lifecycle.report_conclude(
+        actor=people.officer, report_id=report.pk, summary="要旨", agreed_measures="措置"
+    )
+    client.force_login(people.officer)
+    url = reverse("dialogue:not_subject", args=[report.pk])
+    response = client.post(url, {"rule": "GOODS_ONLY", "reason": "理由"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
