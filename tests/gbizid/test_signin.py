@@ -42,6 +42,7 @@ def test_with_nothing_configured_there_is_no_button_and_no_gbizid_page(client, s
     exporter = factories.ExporterFactory()
     client.force_login(exporter)
     assert client.get(reverse("gbizid:link")).status_code == 404
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     account = page_text(client.get(reverse("gbizid:account")))
     assert "not available" in account
 
