@@ -84,3 +84,25 @@ def fits_the_width(page) -> tuple[int, int]:
 def assert_no_sideways_scroll(page) -> None:
     scroll, client = fits_the_width(page)
     assert scroll <= client, f"{page.url} is {scroll} px wide in a {client} px window"
+
+
+_WRAPPED = """() => {
+  const wrapped = [];
+  for (const el of document.querySelectorAll(".status, .badge")) {
+    const style = getComputedStyle(el);
+    const oneLine = parseFloat(style.lineHeight) * 1.5 + parseFloat(style.paddingTop)
+      + parseFloat(style.paddingBottom) + parseFloat(style.borderTopWidth) * 2;
+    if (el.getBoundingClientRect().height > oneLine) wrapped.push(el.textContent.trim());
+  }
+  // references and dates: each inline piece of a .nowrap cell on one line
+  for (const el of document.querySelectorAll("td.nowrap a, td.nowrap time, td.nowrap span")) {
+    if (el.getClientRects().length > 1) wrapped.push(el.textContent.trim());
+  }
+  return wrapped;
+}"""
+
+
+def assert_badges_on_one_line(page) -> None:
+    """Status badges, counts, references and dates never break over lines."""
+    wrapped = page.evaluate(_WRAPPED)
+    assert not wrapped, f"{page.url}: wrapped over lines: {wrapped}"

@@ -29,7 +29,7 @@ from tests import factories
 from tests.informs.helpers import start_dialogue
 from tests.reports.helpers import submitted_report
 
-from .axe import AxeAudit, assert_no_sideways_scroll
+from .axe import AxeAudit, assert_badges_on_one_line, assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ PHONE = {"width": 390, "height": 844}
 
 class Journey:
     """A person's way through the pages: each page reached is checked (axe, no sideways
-    scrolling) before the next step."""
+    scrolling, badges and dates on one line) before the next step."""
 
     def __init__(self, page, viewport=DESKTOP) -> None:
         self.page = page
@@ -49,6 +49,7 @@ class Journey:
     def check(self) -> None:
         self.page.wait_for_load_state("load")
         assert_no_sideways_scroll(self.page)
+        assert_badges_on_one_line(self.page)
         self.axe.check()
 
     def go(self, path: str) -> None:

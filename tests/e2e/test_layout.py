@@ -16,7 +16,7 @@ from tests import factories
 from tests.informs.helpers import make_report_under_dialogue, propose
 from tests.reports.helpers import complete_data, submitted_report
 
-from .axe import AxeAudit, assert_no_sideways_scroll
+from .axe import AxeAudit, assert_badges_on_one_line, assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +74,7 @@ def visit_all(page, axe, paths):
     for path in paths:
         page.goto(path)
         assert_no_sideways_scroll(page)
+        assert_badges_on_one_line(page)
         axe.check()
 
 
