@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# The README's screenshots are a tool (`make screenshots` writes docs/), not a test: collected
+# only when asked for, so `make test` neither writes docs/ nor reports a skipped test.
+collect_ignore = [] if os.environ.get("SCREENSHOTS") else ["test_screenshots.py"]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Where a failing browser test leaves a screenshot of the page it was on (CI keeps .run/).
 FAILURES_DIR = Path(__file__).resolve().parents[2] / ".run" / "e2e-failures"
