@@ -95,6 +95,7 @@ class Generator:
         self.limit = limit
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = {}
         self.errors: list[str] = []
 
     def client(self, index: int) -> None:
@@ -116,8 +117,10 @@ class Generator:
                     self.errors.append(f"{path}: {exc.__class__.__name__}")
                 continue
             elapsed = (time.perf_counter() - t0) * 1000
+            kind = f"{username} {path.split('?')[0].rstrip('0123456789/')}/"
             with self.lock:
                 self.latencies.append(elapsed)
+                self.by_kind.setdefault(kind, []).append(elapsed)
                 if status != 200:
                     self.errors.append(f"{path}: {status}")
         conn.close()
@@ -206,6 +209,12 @@ def main() -> None:
         f"| {len(generator.errors)} | ≥ {BUDGET_RPS} req/s, p95 ≤ {BUDGET_P95_MS} ms, 0 errors "
         f"| {'ok' if ok else 'MISSED'} |"
     )
+    print()
+    for kind, values in sorted(generator.by_kind.items()):
+        print(
+            f"  {kind}: {len(values)} requests, p50 {median(values):.0f} ms, "
+            f"p95 {percentile(values, 0.95):.0f} ms"
+        )
     if generator.errors:
         print("errors (first 10):", *generator.errors[:10], sep="\n  ")
     if not ok:
