@@ -1,6 +1,6 @@
 """The decision clock's sweep, measured on the data of bench/seed.py.
 
-    .venv/bin/python bench/sweep.py [--due 1000] [--runs 5]
+    .venv/bin/python bench/sweep.py [--due 1000] [--runs 5] [--busy-runs 3]
 
 As of the moment the data was seeded (the sweep takes its `now` from there), about a fifth of
 the reports are open, some 5,000 of them due within 7 days with their reminders already
@@ -9,7 +9,8 @@ recorded. The benchmark times:
 1. the sweep with nothing due (the common case: beat runs it every 15 minutes), the median of
    `--runs` runs, against 50 ms;
 2. the sweep after `--due` open reports were moved past their deadline and as many others to
-   their 7-day reminder moment, against 2 s;
+   their 7-day reminder moment, against 2 s: the median of `--busy-runs`, each on reports
+   drawn anew and put back afterwards;
 3. an idle re-run right after.
 
 The moved reports are put back afterwards (their history rows, reminders and notifications
@@ -38,6 +39,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=5, help="idle sweeps to take the median of")
+    parser.add_argument(
+        "--busy-runs", type=int, default=3, help="busy sweeps to take the median of"
+    )
     args = parser.parse_args()
 
     if os.environ.get("BENCH_REDIS_URL"):
@@ -48,6 +52,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import translation
@@ -111,42 +116,42 @@ def main() -> None:
         .values_list("id", "status", "decision_due_at", "updated_at")
     )
     rng = random.Random(7)
-    moved = rng.sample(far, 2 * args.due)
-    to_lapse, to_remind = moved[: args.due], moved[args.due :]
-    marks = {
-        "transition": ReportTransition.objects.order_by("-id").values_list("id", flat=True)[:1],
-        "reminder": ReminderSent.objects.order_by("-id").values_list("id", flat=True)[:1],
-    }
-    last_transition = next(iter(marks["transition"]), 0)
-    last_reminder = next(iter(marks["reminder"]), 0)
-    started_at = datetime.datetime.now(datetime.UTC)
-    for i, (pk, *_rest) in enumerate(to_lapse):
-        Report.objects.filter(pk=pk).update(
-            decision_due_at=now - datetime.timedelta(minutes=1 + i % 600)
-        )
-    for i, (pk, *_rest) in enumerate(to_remind):
-        Report.objects.filter(pk=pk).update(
-            decision_due_at=now + datetime.timedelta(days=7, minutes=-(1 + i % 600))
-        )
-    try:
-        # deadlines_sweep is these two in turn; timed apart to show where the time goes.
-        with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
-            busy = SweepResult(lapsed=lapse_due_reports(now=now))
-            lapse_s = time.perf_counter() - t0
-            busy.reminders = send_due_reminders(now=now)
-            busy_s = time.perf_counter() - t0
-        busy_q = len(captured.captured_queries)
-        written = Notification.objects.filter(created_at__gte=started_at).count()
-        again_s, again_q, again = timed()
-    finally:
-        restore(moved, last_transition, last_reminder, started_at)
-        if os.environ.get("BENCH_REDIS_URL"):
-            app.control.purge()
+    runs = []
+    for _run in range(args.busy_runs):
+        moved = rng.sample(far, 2 * args.due)
+        last_transition = ReportTransition.objects.aggregate(m=Max("id"))["m"] or 0
+        last_reminder = ReminderSent.objects.aggregate(m=Max("id"))["m"] or 0
+        started_at = datetime.datetime.now(datetime.UTC)
+        for i, (pk, *_rest) in enumerate(moved):
+            due = (
+                now - datetime.timedelta(minutes=1 + i % 600)
+                if i < args.due
+                else now + datetime.timedelta(days=7, minutes=-(1 + i % 600))
+            )
+            Report.objects.filter(pk=pk).update(decision_due_at=due)
+        try:
+            # deadlines_sweep is these two in turn; timed apart to show where the time goes.
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                busy = SweepResult(lapsed=lapse_due_reports(now=now))
+                lapse_s = time.perf_counter() - t0
+                busy.reminders = send_due_reminders(now=now)
+                busy_s = time.perf_counter() - t0
+            written = Notification.objects.filter(created_at__gte=started_at).count()
+            again_s, again_q, again = timed()
+        finally:
+            restore(moved, last_transition, last_reminder, started_at)
+            if os.environ.get("BENCH_REDIS_URL"):
+                app.control.purge()
+        assert busy.lapsed == args.due and busy.reminders == args.due, busy
+        assert again.lapsed == 0 and again.reminders == 0, again
+        runs.append((busy_s, lapse_s, len(captured.captured_queries), written, again_s, again_q))
+    runs.sort()
+    busy_s, lapse_s, busy_q, written, again_s, again_q = runs[len(runs) // 2]
     notifications = Notification.objects.filter(created_at__gte=started_at).count()
 
     ok_idle = idle_s <= IDLE_BUDGET_S
-    ok_busy = busy_s <= BUSY_BUDGET_S and busy.lapsed == args.due and busy.reminders == args.due
+    ok_busy = busy_s <= BUSY_BUDGET_S
     print()
     print("| sweep | time (queries) | budget | |")
     print("|---|---|---|---|")
@@ -155,15 +160,13 @@ def main() -> None:
         f"| ≤ 50 ms | {'ok' if ok_idle else 'MISSED'} |"
     )
     print(
-        f"| {busy.lapsed:,} lapses + {busy.reminders:,} reminders among "
-        f"{Report.objects.count():,} | {busy_s:.2f} s ({busy_q}): lapses {lapse_s:.2f} s, "
-        f"reminders {busy_s - lapse_s:.2f} s, {written:,} notifications | ≤ 2 s "
+        f"| {args.due:,} lapses + {args.due:,} reminders among {Report.objects.count():,} "
+        f"(median of {len(runs)}: {', '.join(f'{r[0]:.2f}' for r in runs)} s) "
+        f"| {busy_s:.2f} s ({busy_q}): lapses {lapse_s:.2f} s, reminders "
+        f"{busy_s - lapse_s:.2f} s, {written:,} notifications | ≤ 2 s "
         f"| {'ok' if ok_busy else 'MISSED'} |"
     )
-    print(
-        f"| idle re-run right after ({again.lapsed} lapsed, {again.reminders} reminders) "
-        f"| {again_s * 1000:.0f} ms ({again_q}) | | |"
-    )
+    print(f"| idle re-run right after (nothing left) | {again_s * 1000:.0f} ms ({again_q}) | | |")
     print(f"\nnotifications left after restoring: {notifications}")
     if not (ok_idle and ok_busy):
         sys.exit(1)

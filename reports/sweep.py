@@ -66,7 +66,6 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
     days = sorted(settings.REMINDER_DAYS_BEFORE)
     horizon = now + datetime.timedelta(days=max(days))
     sent = 0
-    after: tuple[datetime.datetime, int] | None = None
     # Only reports whose most urgent moment so far has no reminder row yet: the rest of the
     # window (thousands of reports, already reminded) is neither locked nor read, so a sweep
     # with nothing to send is one statement.
@@ -82,32 +81,29 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
         due_at=models.OuterRef("decision_due_at"),
         days_before=models.OuterRef("most_urgent"),
     )
-    # Found from the index alone (report_open_due holds the deadline and the id), then only
-    # those rows are locked and read.
-    unreminded = (
-        Report.objects.filter(
-            status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
-        )
-        .alias(most_urgent=most_urgent)
-        .filter(~models.Exists(reminded))
+    open_in_window = Report.objects.filter(
+        status__in=OPEN_STATUSES, decision_due_at__gt=now, decision_due_at__lte=horizon
     )
-    while True:
+    # The ids first, in deadline order and without locks (the index report_open_due holds
+    # the deadline and the id); then each batch is locked, re-checked and read. A report
+    # locked by someone else is skipped and reminded by the next sweep; one reminded by a
+    # concurrent sweep meanwhile is seen in `recorded` below, read under the lock.
+    due_ids = list(
+        open_in_window.alias(most_urgent=most_urgent)
+        .filter(~models.Exists(reminded))
+        .order_by("decision_due_at", "id")
+        .values_list("id", flat=True)
+    )
+    for start in range(0, len(due_ids), batch_size):
         with transaction.atomic():
-            candidates = unreminded
-            if after is not None:
-                candidates = candidates.filter(
-                    models.Q(decision_due_at__gt=after[0])
-                    | models.Q(decision_due_at=after[0], id__gt=after[1])
-                )
-            qs = Report.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-                pk__in=candidates.values("pk")
-            )
             batch = list(
-                qs.select_related("organisation").order_by("decision_due_at", "id")[:batch_size]
+                open_in_window.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk__in=due_ids[start : start + batch_size])
+                .select_related("organisation")
+                .order_by("decision_due_at", "id")
             )
             if not batch:
-                return sent
-            after = (batch[-1].decision_due_at, batch[-1].pk)
+                continue
             # Read under the lock: a sweep that committed before us is seen here.
             recorded = set(
                 ReminderSent.objects.filter(report__in=batch).values_list(
@@ -161,8 +157,7 @@ def send_due_reminders(*, now: datetime.datetime, batch_size: int = BATCH_SIZE) 
                     )
                 notify_many(messages)
                 sent += len(to_send)
-        if len(batch) < batch_size:
-            return sent
+    return sent
 
 
 def deadlines_sweep(*, now: datetime.datetime) -> SweepResult:
