@@ -20,6 +20,10 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("dialogue.api.urls")),
     path("", include("informs.api.urls")),
+    path("", include("consultations.api.urls")),
+    path("", include("compliance.api.urls")),
+    path("", include("endusers.api.urls")),
+    path("", include("insight.api.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +43,10 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dialogue/", include("dialogue.urls")),
     path("informs/", include("informs.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("end-user-list/", include("endusers.urls")),
+    path("statistics/", include("insight.urls")),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "signin",
     "apitokens",
     "gbizid",
+    "consultations",
+    "compliance",
+    "endusers",
+    "insight",
 ]
 
 MIDDLEWARE = [

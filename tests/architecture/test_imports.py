@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = {"reports", "dialogue", "informs"}
+DOMAIN_APPS = {
+    "reports",
+    "dialogue",
+    "informs",
+    "consultations",
+    "compliance",
+    "endusers",
+    "insight",
+}
 ACCOUNT_APPS = {"accounts", "signin", "apitokens", "gbizid"}
 APPS = {"portal", "catalog", *DOMAIN_APPS, *ACCOUNT_APPS}
 
