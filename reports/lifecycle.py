@@ -604,6 +604,12 @@ def report_submit(*, actor: User, report_id: int) -> Any:
     report_models.ReportRevision.objects.create(
         report=report, number=1, content=report_content(report), created_by=actor
     )
+    # Screened against the End User List once committed, in the worker; a broker that is down
+    # never fails the submit (the screening sweep catches up). Imported here: endusers'
+    # services import the reports models, which import this module.
+    from endusers.services import report_screen_enqueue
+
+    transaction.on_commit(lambda: report_screen_enqueue(report_id=report_id))
     notify(
         recipients=division_staff(report.responsible_division_id),
         verb="report.submitted",

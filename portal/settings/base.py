@@ -271,6 +271,9 @@ DECISION_PERIOD_DAYS = 30
 # division's policy, shown on the extension form; a longer delay takes another extension.
 DEADLINE_EXTENSION_MAX_DAYS = int(os.environ.get("DEADLINE_EXTENSION_MAX_DAYS", "90"))
 REMINDER_DAYS_BEFORE = (7, 3, 1)
+# The lowest rapidfuzz score (0-100) at which a counterparty is recorded as a candidate match of
+# an End User List entry (endusers.screening); lower finds more, and more false matches.
+END_USER_MATCH_THRESHOLD = float(os.environ.get("END_USER_MATCH_THRESHOLD", "90"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,243 @@
+"""Screening counterparties against the End User List version in force.
+
+A report is screened once per version (ScreeningRun, unique on version and report): on submit,
+for every open report when a new version is applied, and by the sweep for any open report the
+first two missed (broker down, worker restarted). The claim of a report for a version and its
+matches are written in one transaction, so a rerun or a second worker adds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
+
+from portal.services import notify_many
+from portal.text import lazy_format
+from reports.lifecycle import OPEN_STATUSES, DivisionStaff, report_url
+from reports.models import Report
+
+from .models import Entry, ListVersion, Match, ScreeningRun, VersionStatus
+from .normalise import compact, normalise_name
+from .selectors import version_in_force
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+def match_threshold() -> float:
+    """The lowest score that makes a candidate (settings.END_USER_MATCH_THRESHOLD, 0–100)."""
+    return float(settings.END_USER_MATCH_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: int
+    score: float
+    counterparty_name: str
+    entry_name: str
+
+
+class CountryList:
+    """One version's entries of one country, ready for rapidfuzz: every name of every entry
+    (normalised at import) in one list, and the same without spaces."""
+
+    def __init__(self, entries: Iterable[tuple[int, str, list[str], list[str]]]):
+        self.names: list[str] = []
+        self.compact_names: list[str] = []
+        self.owner: list[tuple[int, str]] = []  # (entry id, the name as written)
+        for entry_id, name, akas, normalised in entries:
+            written = [name, *akas]
+            for position, normal in enumerate(normalised):
+                self.names.append(normal)
+                self.compact_names.append(compact(normal))
+                # normalised_names follows [name, *akas] with duplicates dropped, so the
+                # written form is looked up by content, not by position.
+                label = next((w for w in written if normalise_name(w) == normal), written[0])
+                self.owner.append((entry_id, label if position else name))
+
+    def candidates(self, names: Sequence[str], threshold: float) -> list[Candidate]:
+        """The entries whose best score against any of `names` (as written) reaches the
+        threshold, best first."""
+        best: dict[int, Candidate] = {}
+        for written in names:
+            query = normalise_name(written)
+            if not query:
+                continue
+            hits = process.extract(
+                query, self.names, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None
+            )
+            hits += process.extract(
+                compact(query),
+                self.compact_names,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                limit=None,
+            )
+            for _choice, score, index in hits:
+                entry_id, entry_name = self.owner[index]
+                known = best.get(entry_id)
+                if known is None or score > known.score:
+                    best[entry_id] = Candidate(entry_id, float(score), written, entry_name)
+        return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))
+
+
+class Screener:
+    """A version's entries loaded once per country, for many reports."""
+
+    def __init__(self, version: ListVersion):
+        self.version = version
+        self.threshold = match_threshold()
+        self._countries: dict[str, CountryList] = {}
+
+    def load(self, country_codes: Iterable[str]) -> None:
+        missing = {c for c in country_codes if c and c not in self._countries}
+        if not missing:
+            return
+        rows: dict[str, list] = {code: [] for code in missing}
+        for entry_id, country, name, akas, normalised in Entry.objects.filter(
+            version=self.version, country_id__in=missing
+        ).values_list("id", "country_id", "name", "aka_names", "normalised_names"):
+            rows[country].append((entry_id, name, akas or [], normalised))
+        for code, entries in rows.items():
+            self._countries[code] = CountryList(entries)
+
+    def candidates(self, country_code: str | None, names: Sequence[str]) -> list[Candidate]:
+        """The country must agree: only that country's entries are compared."""
+        if not country_code:
+            return []
+        self.load([country_code])
+        return self._countries[country_code].candidates(names, self.threshold)
+
+
+def counterparty_names(report: Report) -> list[str]:
+    """The names screened: the counterparty's name. (The report form has no field for its
+    other names; an officer who learns of one can screen it by hand on the list's page.)"""
+    return [n for n in [report.counterparty_name] if n and n.strip()]
+
+
+def _claim(version_id: int, report_ids: list[int]) -> set[int]:
+    """Mark these reports screened against the version; the ids this call marked (a report
+    another call already claimed is not returned). Waits on a concurrent claim until it
+    commits, so two workers never both screen a report."""
+    if not report_ids:
+        return set()
+    table = ScreeningRun._meta.db_table
+    rows = ", ".join(["(%s, %s, 0, CURRENT_TIMESTAMP)"] * len(report_ids))
+    params: list[int] = []
+    for report_id in report_ids:
+        params += [version_id, report_id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (version_id, report_id, match_count, screened_at) "  # noqa: S608
+            f"VALUES {rows} ON CONFLICT (version_id, report_id) DO NOTHING RETURNING report_id",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@transaction.atomic
+def reports_screen(*, version_id: int, report_ids: Sequence[int]) -> int:
+    """Screen these reports (the open ones not yet screened against this version) against it;
+    record each candidate as a Match and tell the division. Returns the matches recorded."""
+    version = ListVersion.objects.filter(pk=version_id, status=VersionStatus.APPLIED).first()
+    if version is None:
+        return 0
+    in_force = version_in_force()
+    if in_force is not None and in_force.pk != version.pk:
+        return 0  # a newer version was applied since; its own screening covers these reports
+    open_ids = list(
+        Report.objects.filter(pk__in=list(report_ids), status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    claimed = _claim(version.pk, sorted(open_ids))
+    if not claimed:
+        return 0
+    reports = list(
+        Report.objects.filter(pk__in=claimed).only(
+            "id",
+            "reference",
+            "status",
+            "counterparty_name",
+            "counterparty_country_id",
+            "responsible_division_id",
+            "assigned_officer_id",
+        )
+    )
+    screener = Screener(version)
+    screener.load({r.counterparty_country_id for r in reports if r.counterparty_country_id})
+    matches: list[Match] = []
+    found: dict[int, int] = {}
+    for report in reports:
+        for c in screener.candidates(report.counterparty_country_id, counterparty_names(report)):
+            matches.append(
+                Match(
+                    report_id=report.pk,
+                    entry_id=c.entry_id,
+                    version=version,
+                    score=Decimal(str(round(c.score, 2))),
+                    counterparty_name=c.counterparty_name[:500],
+                    entry_name=c.entry_name[:500],
+                )
+            )
+            found[report.pk] = found.get(report.pk, 0) + 1
+    Match.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
+    for report_id, count in found.items():
+        ScreeningRun.objects.filter(version=version, report_id=report_id).update(match_count=count)
+    _tell_divisions([r for r in reports if r.pk in found], found, version)
+    return len(matches)
+
+
+def _tell_divisions(reports: list[Report], found: dict[int, int], version: ListVersion) -> None:
+    """The division's deciders hear of new candidates; the company never does."""
+    if not reports:
+        return
+    staff = DivisionStaff({r.responsible_division_id for r in reports})
+    notify_many(
+        {
+            "recipients": staff.deciders(report),
+            "verb": "enduser.match",
+            "title": lazy_format(
+                _("%(reference)s: possible End User List match"),
+                {"reference": report.reference},
+            ),
+            "body": lazy_format(
+                _(
+                    "Candidates found: %(count)s (End User List version %(version)s). "
+                    "Adjudicate each on the report page."
+                ),
+                {"count": found[report.pk], "version": version.number},
+            ),
+            "url": report_url(report) + "#end-user-matches",
+        }
+        for report in reports
+    )
+
+
+def open_report_ids_unscreened(version: ListVersion, limit: int) -> list[int]:
+    """Open reports not yet screened against this version, oldest first."""
+    screened = ScreeningRun.objects.filter(version=version).values("report_id")
+    return list(
+        Report.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(pk__in=screened)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def open_report_ids() -> list[int]:
+    return list(
+        Report.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def batches(ids: Sequence[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
