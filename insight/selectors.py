@@ -40,7 +40,7 @@ OUTCOME_LABELS = {
     NOT_SUBJECT: _("Not subject"),
     LAPSED: _("Lapsed"),
     WITHDRAWN: _("Withdrawn"),
-    OPEN: _("Open"),
+    OPEN: _("Still open"),
 }
 OUTCOME_OF_STATUS = {
     Status.INFORMED: INFORMED,

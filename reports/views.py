@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from compliance import selectors as compliance_selectors
 from dialogue.selectors import unread_message_counts
 from dialogue.views import panel_context as dialogue_panel
 from informs.views import panel_context as informs_panel
@@ -334,6 +335,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "last_day": clock.last_day_of(report.decision_due_at) if report.decision_due_at else None,
         "actions": lifecycle.available_actions(report, user),
+        # Compliance cases opened from this report, and the button to open one (staff of the
+        # division, on a report flagged late).
+        "compliance_cases": compliance_selectors.cases_of_report(user, report),
+        "can_open_compliance_case": compliance_selectors.can_open_from_report(user, report),
     }
     context.update(_panels(request, report))
     # What the bell announced about this report has now been seen.

@@ -48,6 +48,8 @@ from accounts import tokens as account_tokens
 from apitokens.services import token_create
 from catalog.loading import load_catalog
 from catalog.models import Country, ExclusionRule, Technology, TransactionType
+from compliance import services as compliance_services
+from compliance.models import NoticeWording
 from dialogue import services as dialogue_services
 from dialogue.models import MessageKind
 from informs import services as inform_services
@@ -209,6 +211,20 @@ def screening_answers() -> dict:
     }
 
 
+def compliance_due() -> str:
+    return (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+
+
+def compliance_case_form(world) -> dict:
+    """A standalone case on organisation A, about mlcc (the elec division's)."""
+    return {
+        "organisation": world.exporter.organisation_id,
+        "technology": world.technology.pk,
+        "transfer_date": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
+        "facts": "報道により判明した。",
+    }
+
+
 def new_staff(world) -> dict:
     return {
         "username": "officer_added",
@@ -259,6 +275,22 @@ MATRIX: list[Probe] = [
     P("notifications_read",              "POST", _,           SIGN_IN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     P("audit_list",                      "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
     P("audit_export",                    "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    # --- statistics (supervisors: their division; administrators: all) -------------------------------
+    *(
+        P(f"insight:{name}",             "GET",  _,           SIGN_IN, 403, 403,  403,  403,  200,  200,  200)
+        for name in (
+            "statistics",
+            "chart_months",
+            "chart_days",
+            "chart_outcomes",
+            "chart_technologies",
+            "chart_destinations",
+            "export_reports_csv",
+            "export_reports_xlsx",
+            "export_figures_csv",
+            "export_figures_xlsx",
+        )
+    ),
     # --- API tokens (anyone the API serves) --------------------------------------------------------------
     P("apitokens:list",                  "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
     P("apitokens:create",                "POST", _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  200),
@@ -482,6 +514,51 @@ MATRIX: list[Probe] = [
     P("api-inform-acknowledge",          "POST", "issued",    401,     200, 404,  403,  403,  403,  403,  403),
     P("api-inform-pdf",                  "GET",  "issued",    401,     200, 404,  200,  404,  200,  404,  403),
     P("api-inform-pdf",                  "GET",  "proposed",  401,     404, 404,  200,  404,  200,  404,  403),
+    # --- compliance case pages (organisation A's cases, run by the elec division) -----------------------
+    P("compliance:list",                 "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  403),
+    P("compliance:create",               "GET",  _,           SIGN_IN, 403, 403,  200,  200,  200,  200,  403),
+    P("compliance:create",               "POST", _,           SIGN_IN, 403, 403,  400,  400,  400,  400,  403),
+    P("compliance:create",               "POST", _,           SIGN_IN, 403, 403,  DONE, 400,  DONE, 400,  403,
+      data=compliance_case_form, label=VALID),
+    P("compliance:wording_list",         "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("compliance:wording_edit",         "GET",  "wording",   SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("compliance:wording_edit",         "POST", "wording",   SIGN_IN, 403, 403,  403,  403,  403,  403,  400),
+    P("compliance:wording_edit",         "POST", "wording",   SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE,
+      data={"legal_basis": "外国為替及び外国貿易法に基づき", "confirm": "1"}, label=VALID),
+    P("compliance:detail",               "GET",  "case_guided", SIGN_IN, 200, 404, 200,  404,  200,  404,  403),
+    P("compliance:detail",               "GET",  "case_draft", SIGN_IN, 404, 404,  200,  404,  200,  404,  403),
+    P("compliance:open",                 "GET",  "case_draft", SIGN_IN, 403, 403,  200,  404,  200,  404,  403),
+    P("compliance:open",                 "POST", "case_draft", SIGN_IN, 403, 403,  DONE, 404,  DONE, 404,  403),
+    P("compliance:issue_guidance",       "GET",  "case_opened", SIGN_IN, 403, 403, 200,  404,  200,  404,  403),
+    P("compliance:issue_guidance",       "POST", "case_opened", SIGN_IN, 403, 403, 400,  404,  400,  404,  403),
+    P("compliance:issue_guidance",       "POST", "case_opened", SIGN_IN, 403, 403, DONE, 404,  DONE, 404,  403,
+      data=lambda w: {"measures": "規程の整備", "answer_due": compliance_due(), "confirm": "1"}, label=VALID),
+    P("compliance:propose_order",        "GET",  "case_guided", SIGN_IN, 403, 403, 200,  404,  200,  404,  403),
+    P("compliance:propose_order",        "POST", "case_guided", SIGN_IN, 403, 403, 400,  404,  400,  404,  403),
+    P("compliance:propose_order",        "POST", "case_guided", SIGN_IN, 403, 403, DONE, 404,  DONE, 404,  403,
+      data=lambda w: {"measures": "体制の改善", "compliance_due": compliance_due(), "confirm": "1"}, label=VALID),
+    P("compliance:approve_order",        "GET",  "case_proposed", SIGN_IN, 403, 403, 403, 404,  200,  404,  403),
+    P("compliance:approve_order",        "POST", "case_proposed", SIGN_IN, 403, 403, 403, 404,  DONE, 404,  403),
+    P("compliance:return_order",         "GET",  "case_proposed", SIGN_IN, 403, 403, 403, 404,  200,  404,  403),
+    P("compliance:return_order",         "POST", "case_proposed", SIGN_IN, 403, 403, 403, 404,  400,  404,  403),
+    P("compliance:return_order",         "POST", "case_proposed", SIGN_IN, 403, 403, 403, 404,  DONE, 404,  403,
+      data={"reason": "具体化を", "confirm": "1"}, label=VALID),
+    P("compliance:acknowledge",          "POST", "case_issued", SIGN_IN, DONE, 404, 403,  403,  403,  403,  403),
+    P("compliance:close",                "GET",  "case_opened", SIGN_IN, 403, 403, 200,  404,  200,  404,  403),
+    P("compliance:close",                "POST", "case_opened", SIGN_IN, 403, 403, 400,  404,  400,  404,  403),
+    P("compliance:close",                "POST", "case_opened", SIGN_IN, 403, 403, DONE, 404,  DONE, 404,  403,
+      data={"outcome": "resolved", "summary": "事実誤認", "confirm": "1"}, label=VALID),
+    P("compliance:order_pdf",            "GET",  "case_issued", SIGN_IN, 200, 404, 200,  404,  200,  404,  403),
+    P("compliance:order_pdf",            "GET",  "case_proposed", SIGN_IN, 404, 404, 200, 404,  200,  404,  403),
+    P("compliance:message_post",         "POST", "case_guided", SIGN_IN, 400, 404, 400,  404,  400,  404,  403),
+    P("compliance:message_post",         "POST", "case_guided", SIGN_IN, DONE, 404, DONE, 404,  DONE, 404,  403,
+      data={"kind": "question", "body": "ご質問"}, label=VALID),
+    P("compliance:attachment_upload",    "POST", "case_guided", SIGN_IN, 400, 404, 400,  404,  400,  404,  403),
+    P("compliance:attachment_upload",    "POST", "case_guided", SIGN_IN, DONE, 404, DONE, 404,  DONE, 404,  403,
+      data=lambda w: {"file": upload("evidence.pdf", PDF_BYTES)}, label=VALID),
+    P("compliance:attachment_download",  "GET",  "case_guided", SIGN_IN, 200, 404, 200,  404,  200,  404,  403),
+    P("compliance:attachment_download",  "GET",  "case_guided", SIGN_IN, 404, 404, 200,  404,  200,  404,  403,
+      label="internal note"),
 ]
 # fmt: on
 
@@ -557,7 +634,59 @@ class World:
             token=account_tokens.application_confirmation_token(applied.pk)
         )
         self.staff = factories.OfficerFactory(division=mat)
+        self._compliance_cases(elec)
         self.initial: dict = {}  # what the cells must leave as it was (see the last test)
+
+    def _compliance_cases(self, elec):
+        """Organisation A's compliance cases, one per state the routes need, run by elec."""
+        officer, supervisor = self.officer, factories.SupervisorFactory(division=elec)
+
+        def draft():
+            return compliance_services.case_create(
+                actor=officer,
+                organisation_id=self.exporter.organisation_id,
+                technology_id=self.technology.pk,
+                transfer_date=timezone.localdate() - datetime.timedelta(days=10),
+                facts="報道により判明した。",
+            )
+
+        def opened():
+            return compliance_services.case_open(actor=officer, case_id=draft().pk)
+
+        def guided():
+            return compliance_services.case_issue_guidance(
+                actor=officer,
+                case_id=opened().pk,
+                measures="規程の整備",
+                answer_due=timezone.localdate() + datetime.timedelta(days=14),
+            )
+
+        def proposed():
+            return compliance_services.case_propose_order(
+                actor=officer,
+                case_id=guided().pk,
+                measures="体制の改善",
+                compliance_due=timezone.localdate() + datetime.timedelta(days=30),
+            )
+
+        self.case_draft, self.case_opened, self.case_guided = draft(), opened(), guided()
+        self.case_proposed = proposed()
+        self.case_issued = compliance_services.case_approve_order(
+            actor=supervisor, case_id=proposed().pk
+        )
+        self.case_attachments = {
+            "": compliance_services.case_attach(
+                actor=self.exporter, case_id=self.case_guided.pk, file=upload("a.pdf", PDF_BYTES)
+            ),
+            "internal note": compliance_services.case_message_post(
+                actor=officer,
+                case_id=self.case_guided.pk,
+                kind=MessageKind.INTERNAL_NOTE,
+                body="内部メモ",
+                files=[upload("memo.pdf", PDF_BYTES)],
+            ).attachments.get(),
+        }
+        self.wording = NoticeWording.objects.get(kind="order")
 
     def _under_dialogue(self):
         return lifecycle.report_start_dialogue(
@@ -583,6 +712,8 @@ class World:
                 kwargs[param] = (getattr(self, probe.on) if probe.on else self.country).pk
             elif param == "uidb64":
                 kwargs[param] = urlsafe_base64_encode(force_bytes(self.exporter.pk))
+            elif param == "attachment_pk":
+                kwargs[param] = self.case_attachments[probe.label].pk
             elif param == "token":
                 kwargs[param] = "no-such-token"
             else:
