@@ -67,12 +67,18 @@ def sees_internal(user: User, case: ComplianceCase) -> bool:
 
 def case_history(user: User, case: ComplianceCase) -> list[CaseTransition]:
     """The case's transitions as this user is shown them (lifecycle.history_seen_by)."""
-    rows = case.transitions.select_related("actor").order_by("at", "id")
-    return lifecycle.history_seen_by(user, rows)
+    rows = lifecycle.history_seen_by(
+        user, case.transitions.select_related("actor").order_by("at", "id")
+    )
+    for row in rows:
+        row.label = lifecycle.TRANSITION_LABELS.get(row.transition, row.transition)
+    return rows
 
 
 def case_messages(user: User, case: ComplianceCase) -> QuerySet[Message]:
-    return threads.thread_messages(case.thread_id, include_internal=sees_internal(user, case))
+    return threads.thread_messages(
+        case.thread_id, include_internal=sees_internal(user, case)
+    ).prefetch_related("attachments")
 
 
 def case_attachments(user: User, case: ComplianceCase) -> QuerySet[Attachment]:
