@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from compliance import selectors as compliance_selectors
+from consultations import selectors as consultation_selectors
 from dialogue.selectors import unread_message_counts
 from dialogue.views import panel_context as dialogue_panel
 from informs.views import panel_context as informs_panel
@@ -106,6 +107,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "status": status,
             "filters": filters,
+            # The company's open consultations (事前相談), beside its reports.
+            "open_consultations": consultation_selectors.open_consultations_for_dashboard(
+                request.user
+            ),
         },
         status=400 if filters.errors else 200,
     )
@@ -341,6 +346,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_open_compliance_case": compliance_selectors.can_open_from_report(user, report),
     }
     context.update(_panels(request, report))
+    # Consultations linked to this report, shown to whoever sees the report.
+    context["linked_consultations"] = consultation_selectors.consultations_for_report(user, report)
     # What the bell announced about this report has now been seen.
     notification_mark_read(user=user, url=report.get_absolute_url())
     return render(request, "reports/detail.html", context)
