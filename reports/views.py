@@ -18,6 +18,8 @@ from compliance import selectors as compliance_selectors
 from consultations import selectors as consultation_selectors
 from dialogue.selectors import unread_message_counts
 from dialogue.views import panel_context as dialogue_panel
+from endusers.views import panel_context as enduser_panel
+from endusers.views import shows_panel as enduser_panel_shown
 from informs.views import panel_context as informs_panel
 from portal import confirm, roles
 from portal.errors import InvalidTransition
@@ -298,11 +300,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _panels(request, report) -> dict:
     """The dialogue's and the informs' parts of the report page."""
-    return {
+    panels = {
         **dialogue_panel(request, report),
         **informs_panel(request, report),
         "panels": ["dialogue/_panel.html", "informs/_panel.html"],
     }
+    # End User List matches and precedents: staff of the responsible division only.
+    if enduser_panel_shown(request.user, report):
+        panels.update(enduser_panel(request, report))
+        panels["panels"].append("endusers/_panel.html")
+    return panels
 
 
 def _revision_changes(report: Report) -> list[dict]:
