@@ -93,10 +93,12 @@ def case_create(
             organisation_id = report.organisation_id
             technology_id = report.technology_id
         errors: dict[str, list[str]] = {}
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        organisation = (
+            Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+        )
         if organisation is None:
             errors["organisation"] = [str(_("Choose the organisation concerned."))]
-        technology = Technology.objects.filter(pk=technology_id).first()
+        technology = Technology.objects.filter(pk=technology_id).first() if technology_id else None
         if technology is None:
             errors["technology"] = [str(_("Choose the technology transferred."))]
         elif not roles.is_officer_of_division(actor, technology.division_id):

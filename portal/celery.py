@@ -44,4 +44,11 @@ app.conf.beat_schedule = {
         "task": "dialogue.tasks.attachments_purge_orphans",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Compliance cases' due dates (answer to guidance, compliance with an order): a reminder
+    # N days before each and, once passed without an answer, the overdue mark for staff; each
+    # once per due date. Never moves a case. Hourly: a due date is a whole JST day.
+    "sweep-compliance-due-dates": {
+        "task": "compliance.tasks.sweep_compliance_due_dates",
+        "schedule": float(_sweep_seconds) if _sweep_seconds else crontab(minute=20),
+    },
 }
