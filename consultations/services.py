@@ -42,7 +42,7 @@ from .models import (
 
 def reminder_working_days() -> int:
     """After how many working days without an answer the division is reminded."""
-    return int(getattr(settings, "CONSULTATION_REMINDER_WORKING_DAYS", 3))
+    return int(settings.CONSULTATION_REMINDER_WORKING_DAYS)
 
 
 def _division_name(division: Division) -> Any:

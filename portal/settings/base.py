@@ -247,10 +247,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "reports.models.Status",
         "InformStatusEnum": "informs.models.InformStatus",
+        "ConsultationStatusEnum": "consultations.models.Status",
+        "ConsultationOutcomeEnum": "consultations.models.Outcome",
     },
 }
 
 # --- Domain settings ----------------------------------------------------------------------
+# Consultations: the division is reminded of a company left unanswered for more than this
+# many working days (Japanese public holidays and 12/29-1/3 not counted; portal.workdays).
+CONSULTATION_REMINDER_WORKING_DAYS = int(os.environ.get("CONSULTATION_REMINDER_WORKING_DAYS", "3"))
 # The legal basis printed on inform notices is text an administrator may need to change.
 INFORM_LEGAL_BASIS = os.environ.get(
     "INFORM_LEGAL_BASIS",
