@@ -63,7 +63,7 @@ class StatisticsFilterForm(forms.Form):
     from_month = MonthField(label=_("From (month)"), required=False)
     to_month = MonthField(label=_("To (month)"), required=False)
     division = forms.ModelChoiceField(
-        label=_("Division"), queryset=Division.objects.none(), required=False
+        label=_("Division"), queryset=Division.objects.none(), required=False, to_field_name="code"
     )
     technology = forms.ChoiceField(label=_("Technology"), required=False)
     country = forms.ChoiceField(label=_("Destination country"), required=False)
@@ -113,6 +113,12 @@ class StatisticsFilterForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         choices = dict(field.choices)  # type: ignore[arg-type]
         return str(choices.get(self.cleaned_data.get(name) or "", ""))
+
+    def division_code(self) -> str | None:
+        if roles.is_administrator(self.user):
+            division = self.cleaned_data.get("division")
+            return division.code if division else None
+        return self.user.division.code
 
     def division_name(self) -> str:
         if roles.is_administrator(self.user):

@@ -450,6 +450,7 @@ MATRIX: list[Probe] = [
     P("accounts:staff_unlock",           "POST", "staff",     SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE),
     # --- API: schema and catalog ------------------------------------------------------------------------
     P("api-schema",                      "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
+    P("api-statistics",                  "GET",  _,           401,     403, 403,  403,  403,  200,  200,  200),
     P("api-docs",                        "GET",  _,           200,     200, 200,  200,  200,  200,  200,  200),
     P("api-technologies",                "GET",  _,           401,     200, 200,  200,  200,  200,  200,  200),
     P("api-transaction-types",           "GET",  _,           401,     200, 200,  200,  200,  200,  200,  200),
