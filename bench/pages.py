@@ -52,15 +52,15 @@ def rows() -> list[Row]:
 
     exporter = User.objects.get(username="bench_exporter")
     featured = (
-        Message.objects.filter(report__organisation_id=exporter.organisation_id)
-        .values("report_id")
+        Message.objects.filter(thread__report__organisation_id=exporter.organisation_id)
+        .values("thread__report")
         .annotate(n=Count("id"))
-        .order_by("-n", "report_id")
+        .order_by("-n", "thread__report")
         .first()
     )
     if featured is None:
         sys.exit("pages: the bench database is not seeded (bench/seed.py)")
-    report_id = featured["report_id"]
+    report_id = featured["thread__report"]
     inform = (
         Inform.objects.filter(
             status=InformStatus.ISSUED, report__organisation_id=exporter.organisation_id

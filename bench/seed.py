@@ -142,7 +142,7 @@ def seed(n: int, rng: random.Random) -> dict[str, int]:
     from django.utils import timezone
 
     from catalog.models import Technology
-    from dialogue.models import Message, ThreadRead
+    from dialogue.models import Message, Thread, ThreadRead
     from informs.models import Inform
     from portal.models import Division, Organisation, Role, User
     from reports import clock
@@ -323,6 +323,8 @@ def seed(n: int, rng: random.Random) -> dict[str, int]:
                 row["withdrawal_reason"] = "契約交渉が中止となったため。"
         row["created_at"] = created
         row["updated_at"] = row["closed_at"] or row["received_at"] or created
+        # Reports past "submitted" have a dialogue thread, numbered as the report.
+        row["thread_id"] = rid if status not in ("draft", "submitted") else None
         reports.append(row)
     # The featured report (the report page with 50 messages): the exporter's, open, elec.
     elec = divisions["elec"].pk
@@ -337,6 +339,12 @@ def seed(n: int, rng: random.Random) -> dict[str, int]:
     featured["assigned_officer_id"] = bench_officer.pk
 
     with transaction.atomic():
+        counts["threads"] = copy_rows(
+            Thread,
+            ["id", "created_at"],
+            ((r["thread_id"], r["created_at"]) for r in reports if r["thread_id"]),
+        )
+        reset_sequence(Thread)
         counts["reports"] = copy_rows(
             Report, columns, ([r[f.attname] for f in report_fields] for r in reports)
         )
@@ -397,7 +405,7 @@ def seed(n: int, rng: random.Random) -> dict[str, int]:
             kind = "answer"
             role = "exporter"
         at = r["received_at"] + datetime.timedelta(hours=6 * (k + 1))
-        message_rows.append((message_id, r["id"], kind, MESSAGE_BODY, author, role, at))
+        message_rows.append((message_id, r["thread_id"], kind, MESSAGE_BODY, author, role, at))
 
     for k in range(FEATURED_MESSAGES):
         add_message(featured, k)
@@ -409,13 +417,13 @@ def seed(n: int, rng: random.Random) -> dict[str, int]:
     with transaction.atomic():
         counts["messages"] = copy_rows(
             Message,
-            ["id", "report_id", "kind", "body", "author_id", "author_role", "created_at"],
+            ["id", "thread_id", "kind", "body", "author_id", "author_role", "created_at"],
             message_rows,
         )
         reset_sequence(Message)
         exporter = exporters[orgs[0].pk][0]
         ThreadRead.objects.create(
-            user=exporter, report_id=featured["id"], last_message_id=40, last_read_at=now
+            user=exporter, thread_id=featured["thread_id"], last_message_id=40, last_read_at=now
         )
 
     # --- informs: open proposals, issued informs, returned proposals ---------------------

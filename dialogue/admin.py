@@ -15,10 +15,10 @@ class AttachmentInline(admin.TabularInline):
 class MessageAdmin(admin.ModelAdmin):
     """Read-only: the thread is a record of the dialogue; posting goes through the portal."""
 
-    list_display = ["id", "report", "kind", "author", "created_at"]
+    list_display = ["id", "thread", "kind", "author", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["report__reference", "author__username"]
-    list_select_related = ["report", "author"]
+    search_fields = ["author__username"]
+    list_select_related = ["author"]
     inlines = [AttachmentInline]
 
     def has_add_permission(self, request):
@@ -33,9 +33,8 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["id", "report", "original_name", "content_type", "size", "created_at"]
-    search_fields = ["report__reference", "original_name", "sha256"]
-    list_select_related = ["report"]
+    list_display = ["id", "thread", "original_name", "content_type", "size", "created_at"]
+    search_fields = ["original_name", "sha256"]
     readonly_fields = [f.name for f in Attachment._meta.fields]
 
     def has_add_permission(self, request):
@@ -47,5 +46,5 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(ThreadRead)
 class ThreadReadAdmin(admin.ModelAdmin):
-    list_display = ["user", "report", "last_message_id", "last_read_at"]
-    list_select_related = ["user", "report"]
+    list_display = ["user", "thread", "last_message_id", "last_read_at"]
+    list_select_related = ["user"]

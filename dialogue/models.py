@@ -1,4 +1,6 @@
-"""The public-private dialogue (官民対話) on a report: its messages, attachments and read markers."""
+"""Threads: the public-private dialogue (官民対話) on a report, and the same machinery for
+consultations and compliance cases. A thread knows nothing of its owner: the owner holds a
+one-to-one link to it and decides who may read and post (dialogue.threads)."""
 
 from __future__ import annotations
 
@@ -33,12 +35,26 @@ EXPORTER_KINDS = frozenset({MessageKind.QUESTION, MessageKind.ANSWER})
 NotSubjectRule = RuleCode
 
 
-class Message(models.Model):
-    """One message of a report's thread; `internal_note` is never shown to the exporter."""
+class Thread(models.Model):
+    """A conversation with its messages, files and read markers. Its owner (a report, a
+    consultation, a compliance case) points at it with a one-to-one field."""
 
-    # Indexed by message_report_id (report first), not on its own.
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.CASCADE, related_name="messages", db_index=False
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+
+    def __str__(self) -> str:
+        return f"thread {self.pk}"
+
+
+class Message(models.Model):
+    """One message of a thread; `internal_note` is never shown to the company."""
+
+    # Indexed by message_thread_id (thread first), not on its own.
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     body = models.TextField(_("message"), max_length=MESSAGE_BODY_MAX_LENGTH)
@@ -57,13 +73,13 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [
-            # A thread in order (dialogue.selectors.thread_messages orders by created_at, id:
-            # ids grow with time) and unread counts past a read marker (unread_message_counts).
-            models.Index(fields=["report", "id"], name="message_report_id")
+            # A thread in order (dialogue.threads.thread_messages orders by created_at, id:
+            # ids grow with time) and unread counts past a read marker (thread_unread_counts).
+            models.Index(fields=["thread", "id"], name="message_thread_id")
         ]
 
     def __str__(self) -> str:
-        return f"{self.report_id} #{self.pk} {self.kind}"
+        return f"{self.thread_id} #{self.pk} {self.kind}"
 
     @property
     def is_internal(self) -> bool:
@@ -78,9 +94,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """An uploaded file, stored outside the web root and served only by access-checked views."""
 
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.CASCADE, related_name="attachments"
-    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         Message,
         on_delete=models.CASCADE,
@@ -112,17 +126,17 @@ class Attachment(models.Model):
 
 
 class ThreadRead(models.Model):
-    """How far a user has read a report's thread: messages with a higher id are unread."""
+    """How far a user has read a thread: messages with a higher id are unread."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.CASCADE, related_name="thread_reads"
-    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
     last_message_id = models.BigIntegerField(default=0)
     last_read_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "report"], name="thread_read_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="thread_read_once_per_user")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} read {self.report_id} up to {self.last_message_id}"
+        return f"{self.user_id} read {self.thread_id} up to {self.last_message_id}"

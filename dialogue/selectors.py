@@ -18,7 +18,8 @@ from reports import clock
 from reports.models import OPEN_STATUSES, Report, Status
 from reports.selectors import REPORT_LONG_TEXTS, reports_visible_to
 
-from .models import Attachment, Message, MessageKind, ThreadRead
+from . import threads
+from .models import Attachment, Message
 
 # Queue status filter values beyond the state codes themselves.
 QUEUE_OPEN = "open"
@@ -114,61 +115,59 @@ def unassigned_open_count(division_id: int) -> int:
 def thread_messages(user: User, report: Report) -> QuerySet[Message]:
     """The report's messages, oldest first, as this user may see them (no internal notes for
     anyone outside the responsible division). The caller has checked access to the report."""
-    qs = Message.objects.filter(report=report).select_related("author")
-    if not sees_internal_notes(user, report):
-        qs = qs.exclude(kind=MessageKind.INTERNAL_NOTE)
-    return qs.order_by("created_at", "id")
+    return threads.thread_messages(
+        report.thread_id, include_internal=sees_internal_notes(user, report)
+    )
 
 
 def report_attachments(user: User, report: Report) -> QuerySet[Attachment]:
     """The report's attachments this user may download (none of an internal note's for the
     exporter)."""
-    qs = Attachment.objects.filter(report=report).select_related("message", "uploaded_by")
-    if not sees_internal_notes(user, report):
-        qs = qs.exclude(message__kind=MessageKind.INTERNAL_NOTE)
-    return qs
+    return threads.thread_attachments(
+        report.thread_id, include_internal=sees_internal_notes(user, report)
+    )
 
 
 def attachment_for_user(user: User, attachment_id: int | str) -> Attachment:
-    """The attachment if the user may download it; 404 otherwise, as for the report."""
+    """A report's attachment if the user may download it; 404 otherwise, as for the report."""
     try:
-        attachment = Attachment.objects.select_related("message", "report").get(
-            pk=int(attachment_id)
-        )
-    except (Attachment.DoesNotExist, ValueError, TypeError):
+        pk = int(attachment_id)
+    except (ValueError, TypeError):
         raise Http404("No such attachment.") from None
-    if not reports_visible_to(user).filter(pk=attachment.report_id).exists():
+    report = (
+        reports_visible_to(user)
+        .filter(thread__attachments__pk=pk)
+        .values("thread_id", "responsible_division_id")
+        .first()
+    )
+    if report is None:
         raise Http404("No such attachment.")
-    if attachment.is_internal and not sees_internal_notes(user, attachment.report):
-        raise Http404("No such attachment.")
-    return attachment
+    return threads.thread_attachment(
+        thread_id=report["thread_id"],
+        attachment_id=pk,
+        include_internal=roles.is_officer_of_division(user, report["responsible_division_id"]),
+    )
 
 
 def unread_message_counts(user: User, report_ids: Iterable[int]) -> dict[int, int]:
-    """Unread messages per report, in one query: messages by others after the user's read
-    marker; internal notes never count for an exporter. Reports the user may not see count 0.
-    """
+    """Unread messages per report: messages by others after the user's read marker; internal
+    notes never count for an exporter. Reports the user may not see count 0."""
     ids = [int(i) for i in report_ids]
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    last_read = ThreadRead.objects.filter(user=user, report_id=OuterRef("report_id")).values(
-        "last_message_id"
-    )[:1]
-    qs = (
-        Message.objects.filter(report_id__in=ids, report__in=reports_visible_to(user).values("pk"))
-        .exclude(author=user)
-        .annotate(last_read=Subquery(last_read))
-        .filter(Q(last_read__isnull=True) | Q(id__gt=F("last_read")))
+    visible_threads = reports_visible_to(user).filter(pk__in=ids).order_by().values("thread_id")
+    # Staff see only their own division's reports (reports_visible_to), notes included.
+    counts.update(
+        threads.thread_unread_counts(
+            user,
+            visible_threads,
+            include_internal=roles.is_meti_staff(user),
+            key="thread__report",
+        )
     )
-    if not roles.is_meti_staff(user):
-        # Staff see only their own division's reports (reports_visible_to), notes included.
-        qs = qs.exclude(kind=MessageKind.INTERNAL_NOTE)
-    for row in qs.order_by().values("report_id").annotate(n=Count("id")):
-        counts[row["report_id"]] = row["n"]
     return counts
 
 
 def last_read_message_id(user: User, report: Report) -> int:
-    row = ThreadRead.objects.filter(user=user, report=report).values("last_message_id").first()
-    return row["last_message_id"] if row else 0
+    return threads.thread_last_read(user, report.thread_id)

@@ -23,7 +23,7 @@ from reports import clock, lifecycle
 from reports.models import Report, Status
 from reports.selectors import clock_overview, report_for_user
 
-from . import selectors, services
+from . import selectors, services, threads
 from .forms import (
     AttachmentForm,
     ConcludeForm,
@@ -61,7 +61,7 @@ def _run(form, action: Callable[[], Any], fields: dict[str, str] | None = None) 
     service's field names to the form's where they differ."""
     try:
         return action(), 200
-    except services.AttachmentTooLarge as exc:
+    except threads.AttachmentTooLarge as exc:
         _add_errors(form, exc, fields)
         return None, 413
     except ValidationError as exc:

@@ -169,6 +169,15 @@ class Report(ReportLifecycle, ConcurrentTransitionMixin, models.Model):
         validators=[MaxLengthValidator(limits.NOT_SUBJECT_REASON_MAX_LENGTH)],
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The dialogue's messages and files; made when the first one is written.
+    thread = models.OneToOneField(
+        "dialogue.Thread",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="report",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dialogue import selectors, services
+from dialogue import selectors, services, threads
 from dialogue.models import Message
 from dialogue.views import attachment_response
 from portal.roles import IsExporterOrMetiStaff, IsMetiStaff
@@ -77,6 +77,8 @@ class ReportMessagesView(generics.ListCreateAPIView):
             kind=serializer.validated_data["kind"],
             body=serializer.validated_data["body"],
         )
+        # The report had no thread before its first message: read it again.
+        report.refresh_from_db(fields=["thread"])
         message = self.get_queryset().get(pk=message.pk)
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -106,7 +108,7 @@ class ReportAttachmentsView(APIView):
                 file=serializer.validated_data["file"],
                 message_id=serializer.validated_data.get("message"),
             )
-        except services.AttachmentTooLarge as exc:
+        except threads.AttachmentTooLarge as exc:
             return Response(
                 {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -137,7 +139,7 @@ class AttachmentDownloadView(APIView):
     @extend_schema(
         responses={
             (200, content_type): OpenApiTypes.BINARY
-            for content_type in sorted(services.ALLOWED_CONTENT_TYPES)
+            for content_type in sorted(threads.ALLOWED_CONTENT_TYPES)
         }
     )
     def get(self, request: Request, pk: int):

@@ -235,7 +235,7 @@ CASES = {
         api_body=lambda value, p: {"kind": "advice", "body": value},
         page_url="/dialogue/reports/{pk}/messages/",
         page_data=lambda value, p: {"kind": "advice", "body": value},
-        stored=lambda r: Message.objects.get(report=r).body,
+        stored=lambda r: Message.objects.get(thread__report=r).body,
     ),
     "inform grounds": Case(
         field="grounds",

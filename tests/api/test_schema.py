@@ -13,6 +13,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue import services as dialogue_services
+from dialogue import threads as dialogue_threads
 from reports import clock
 from reports import services as report_services
 from tests.conftest import api_as
@@ -341,7 +342,7 @@ def test_informs_match_the_schema(people):
 def test_the_schema_documents_files_by_their_real_types():
     paths = openapi()["paths"]
     attachment = paths[ATTACHMENT]["get"]["responses"]["200"]["content"]
-    assert set(attachment) == set(dialogue_services.ALLOWED_CONTENT_TYPES)
+    assert set(attachment) == set(dialogue_threads.ALLOWED_CONTENT_TYPES)
     assert "application/octet-stream" not in attachment
     for path in (REPORT + "pdf/", INFORM + "pdf/"):
         assert set(paths[path]["get"]["responses"]["200"]["content"]) == {"application/pdf"}

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dialogue import services
+from dialogue import services, threads
 from dialogue.models import Attachment, Message
 from portal.errors import InvalidTransition
 from reports import lifecycle
@@ -92,7 +92,7 @@ def test_refused_types(people, report, name, content):
 
 def test_too_large_is_refused(people, report, settings):
     settings.ATTACHMENT_MAX_BYTES = len(PDF_BYTES) - 1
-    with pytest.raises(services.AttachmentTooLarge):
+    with pytest.raises(threads.AttachmentTooLarge):
         services.attachment_upload(
             actor=people.exporter, report_id=report.pk, file=upload("a.pdf", PDF_BYTES)
         )

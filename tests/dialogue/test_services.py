@@ -199,7 +199,7 @@ def test_messages_still_allowed_while_inform_is_proposed_or_issued(people, statu
     report = _set_status(_started(people), status)
     services.message_post(actor=people.exporter, report_id=report.pk, kind="question", body="q")
     services.message_post(actor=people.officer, report_id=report.pk, kind="advice", body="a")
-    assert Message.objects.filter(report=report).count() == 2
+    assert Message.objects.filter(thread__report=report).count() == 2
 
 
 def test_message_post_is_audited(people):

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Technology
-from dialogue.models import Attachment, Message, MessageKind
+from dialogue.models import Attachment, Message, MessageKind, Thread
 from informs.models import Inform, InformStatus
 from portal.models import AuditRecord, Notification
 from reports.models import Report, Status
@@ -106,13 +106,16 @@ def add_reports(people, template: Report, total: int) -> None:
         for r in created
         if r.status == Status.INFORM_PROPOSED
     )
+    discussed = [r for r in created if r.status != Status.DRAFT]
+    threads = Thread.objects.bulk_create(Thread() for _ in discussed)
+    for r, thread in zip(discussed, threads, strict=True):
+        r.thread = thread
+    Report.objects.bulk_update(discussed, ["thread"])
     messages = []
-    for r in created:
-        if r.status == Status.DRAFT:
-            continue
+    for r in discussed:
         messages.append(
             Message(
-                report=r,
+                thread=r.thread,
                 kind=MessageKind.QUESTION,
                 body="質問です。",
                 author=people.officer,
@@ -121,7 +124,7 @@ def add_reports(people, template: Report, total: int) -> None:
         )
         messages.append(
             Message(
-                report=r,
+                thread=r.thread,
                 kind=MessageKind.ANSWER,
                 body="回答です。",
                 author=people.exporter,
@@ -264,10 +267,13 @@ def test_api_messages_list(people, template_report):
     url = f"/api/v1/reports/{template_report.pk}/messages/"
 
     def grow(n: int) -> None:
-        have = Message.objects.filter(report=template_report).count()
+        if template_report.thread_id is None:
+            template_report.thread = Thread.objects.create()
+            template_report.save(update_fields=["thread"])
+        have = Message.objects.filter(thread=template_report.thread).count()
         messages = Message.objects.bulk_create(
             Message(
-                report=template_report,
+                thread=template_report.thread,
                 kind=[MessageKind.QUESTION, MessageKind.INTERNAL_NOTE][i % 2],
                 body=f"本文{i}",
                 author=[people.officer, people.officer2][i % 2],
@@ -277,7 +283,7 @@ def test_api_messages_list(people, template_report):
         )
         Attachment.objects.bulk_create(
             Attachment(
-                report=template_report,
+                thread=template_report.thread,
                 message=m,
                 file="attachments/x",
                 original_name="spec.pdf",
