@@ -67,12 +67,17 @@ def matches_of_report(user: User | None, report: Any) -> list[Match]:
     who may not see them."""
     if not can_see_matches(user, report):
         return []
-    rows = (
+    return sorted(matches_queryset(report), key=lambda m: m.decision != Adjudication.PENDING)
+
+
+def matches_queryset(report: Any) -> QuerySet[Match]:
+    """The report's matches, latest list version and best score first; callers check
+    `can_see_matches` first."""
+    return (
         Match.objects.filter(report_id=report.pk)
         .select_related("entry", "entry__country", "version", "adjudicated_by")
         .order_by("-version__number", "-score", "id")
     )
-    return sorted(rows, key=lambda m: m.decision != Adjudication.PENDING)
 
 
 def match_for_user(user: User | None, match_id: int | str) -> Match:
