@@ -39,6 +39,13 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=10, hour=3),
     },
+    # Consultations: remind a division of companies left unanswered for more than
+    # CONSULTATION_REMINDER_WORKING_DAYS working days, once per wait; hourly, since the count
+    # moves only at midnight JST and a rerun sends nothing twice.
+    "remind-unanswered-consultations": {
+        "task": "consultations.tasks.remind_unanswered_consultations",
+        "schedule": crontab(minute=5),
+    },
     # Files left on disk by uploads whose transaction rolled back; nothing refers to them.
     "purge-orphan-attachments": {
         "task": "dialogue.tasks.attachments_purge_orphans",

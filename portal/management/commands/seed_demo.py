@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.loading import load_catalog
+from consultations.models import GeneralDesk
 from portal.models import Division, Organisation, OrganisationRole, Role, User
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development-only demo accounts (api.md)
@@ -75,4 +76,9 @@ class Command(BaseCommand):
             user.full_clean()
             user.save()
             created += 1
+        # Consultations naming no technology go to a general desk; the demo's is the elec
+        # division (administrators change it at /consultations/desk/). Never overwritten.
+        GeneralDesk.objects.get_or_create(
+            pk=1, defaults={"division": Division.objects.get(code="elec")}
+        )
         self.stdout.write(f"seed_demo: {created} accounts created")
