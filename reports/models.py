@@ -21,6 +21,8 @@ from .lifecycle import (  # noqa: F401 - the states are the model's, re-exported
 
 # The open statuses as plain values, in a fixed order, for the partial indexes below.
 _OPEN = models.Q(status__in=sorted(str(s) for s in OPEN_STATUSES))
+# Reports closed by a decision of METI (reports.precedents.DECIDED_STATUSES), for its indexes.
+_DECIDED = models.Q(status__in=["closed_no_inform", "informed", "not_subject"])
 
 
 class TechnologyScope(models.TextChoices):
@@ -230,6 +232,18 @@ class Report(ReportLifecycle, ConcurrentTransitionMixin, models.Model):
             ),
             # An organisation's reports, newest first: the exporters' dashboard and API list.
             models.Index(fields=["organisation", "-created_at", "-id"], name="report_org_created"),
+            # Precedents (reports.precedents): decided reports of a technology, and of a
+            # technology and destination, most recent decision first.
+            models.Index(
+                fields=["technology", "-closed_at", "-id"],
+                name="report_decided_technology",
+                condition=_DECIDED,
+            ),
+            models.Index(
+                fields=["technology", "counterparty_country", "-closed_at", "-id"],
+                name="report_decided_tech_country",
+                condition=_DECIDED,
+            ),
         ]
 
     def __str__(self) -> str:
