@@ -862,7 +862,15 @@ def reports_lapse(reports: list[Any], now: datetime.datetime) -> list[Any]:
         )
     if not lapsed:
         return lapsed
-    report_models.Report.objects.bulk_update(lapsed, ["status", "closed_at", "updated_at"])
+    # One set-based UPDATE per resulting state (there is one: lapsed) rather than bulk_update's
+    # CASE over every row: the busy sweep's largest cost. The rows are locked by the sweep.
+    by_status: dict[str, list[int]] = {}
+    for report in lapsed:
+        by_status.setdefault(report.status, []).append(report.pk)
+    for status, ids in by_status.items():
+        report_models.Report.objects.filter(pk__in=ids).update(
+            status=status, closed_at=now, updated_at=now
+        )
     report_models.ReportTransition.objects.bulk_create(history)
     audit_record_many(
         actor=None,
