@@ -90,7 +90,9 @@ def _months(stats: ReportStatistics) -> pygal.Graph:
 
 
 def _days(stats: ReportStatistics) -> pygal.Graph:
-    chart = pygal.Line(style=_style((BLUE, "#4d4d4d")), **_config(show_dots=True, dots_size=4))
+    chart = pygal.Line(
+        style=_style((BLUE, "#4d4d4d")), **_config(show_dots=True, dots_size=4, include_x_axis=True)
+    )
     chart.x_labels = [m.month.strftime("%Y-%m") for m in stats.months]
     chart.add(_("Median"), [m.median_days for m in stats.months])
     chart.add(
