@@ -67,8 +67,11 @@ def version_list(request: HttpRequest) -> HttpResponse:
 @roles.administrator_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    form = ListUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ListUploadForm(request.POST, request.FILES)
+    else:
+        form = ListUploadForm()
+    if form.is_bound and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
             version = services.list_version_upload(

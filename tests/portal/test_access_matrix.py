@@ -175,6 +175,13 @@ NEW_TRANSACTION_TYPE = {
 }
 
 
+# An End User List with one entry that the World's reports' counterparty matches.
+END_USER_CSV = (
+    "Country or Region,Company or Organization,Also Known As,Type of WMD\n"
+    "China,Shanghai Demo Electronics Co.，Ltd.,,Missile\n"
+).encode()
+
+
 def retire_rule(rule) -> dict:
     """The rule's edit form as it is, with a last day in the future."""
     texts = ("name_ja", "name_en", "description_ja", "description_en", "question_ja")
@@ -597,6 +604,27 @@ MATRIX: list[Probe] = [
     P("compliance-api-attachment",       "GET",  "case_guided", 401,   200, 404,  200,  404,  200,  404,  403),
     P("compliance-api-attachment",       "GET",  "case_guided", 401,   404, 404,  200,  404,  200,  404,  403,
       label="internal note"),
+    # --- End User List: administrators' pages; officers adjudicate (the report's division) ------------
+    P("endusers:version_list",           "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("endusers:upload",                 "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("endusers:upload",                 "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  400),
+    P("endusers:upload",                 "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE,
+      data=lambda w: {"file": upload("list.csv", END_USER_CSV, "text/csv")}, label=VALID),
+    P("endusers:version_detail",         "GET",  "enduser_preview", SIGN_IN, 403, 403, 403, 403, 403, 403, 200),
+    P("endusers:version_apply",          "GET",  "enduser_preview", SIGN_IN, 403, 403, 403, 403, 403, 403, 200),
+    P("endusers:version_apply",          "POST", "enduser_preview", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE,
+      data={"confirm": "1"}),
+    P("endusers:version_discard",        "POST", "enduser_preview", SIGN_IN, 403, 403, 403, 403, 403, 403, DONE),
+    P("endusers:adjudicate",             "GET",  "enduser_match", SIGN_IN, 403, 403, 200,  404,  200,  404,  403),
+    P("endusers:adjudicate",             "POST", "enduser_match", SIGN_IN, 403, 403, 400,  404,  400,  404,  403),
+    P("endusers:adjudicate",             "POST", "enduser_match", SIGN_IN, 403, 403, DONE, 404,  DONE, 404,  403,
+      data={"decision": "false_match", "reason": "別法人", "confirm": "1"}, label=VALID),
+    P("api-report-end-user-matches",     "GET",  "dialogue",  401,     403, 403,  200,  404,  200,  404,  403),
+    P("api-end-user-match-adjudicate",   "POST", "enduser_match", 401, 403, 403,  400,  404,  400,  404,  403),
+    P("api-end-user-match-adjudicate",   "POST", "enduser_match", 401, 403, 403,  200,  404,  200,  404,  403,
+      data={"decision": "false_match", "reason": "別法人"}, label=VALID),
+    P("api-report-precedents",           "GET",  "dialogue",  401,     403, 403,  200,  404,  200,  404,  403),
+    P("api-end-user-list-versions",      "GET",  _,           401,     403, 403,  403,  403,  403,  403,  200),
 ]
 # fmt: on
 
@@ -673,6 +701,7 @@ class World:
         )
         self.staff = factories.OfficerFactory(division=mat)
         self._compliance_cases(elec)
+        self._end_user_list()
         self.initial: dict = {}  # what the cells must leave as it was (see the last test)
 
     def _compliance_cases(self, elec):
@@ -725,6 +754,23 @@ class World:
             ).attachments.get(),
         }
         self.wording = NoticeWording.objects.get(kind="order")
+
+    def _end_user_list(self):
+        """A list in force that the dialogue report's counterparty matches, and a preview."""
+        from endusers import screening
+        from endusers import services as enduser_services
+
+        applied = enduser_services.list_version_apply(
+            actor=self.administrator,
+            version_id=enduser_services.list_version_upload(
+                actor=self.administrator, file_name="v1.csv", content=END_USER_CSV
+            ).pk,
+        )
+        screening.reports_screen(version_id=applied.pk, report_ids=[self.dialogue.pk])
+        self.enduser_match = self.dialogue.end_user_matches.get()
+        self.enduser_preview = enduser_services.list_version_upload(
+            actor=self.administrator, file_name="v2.csv", content=END_USER_CSV
+        )
 
     def _under_dialogue(self):
         return lifecycle.report_start_dialogue(
