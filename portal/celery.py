@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "task": "dialogue.tasks.attachments_purge_orphans",
         "schedule": crontab(minute=30, hour=3),
     },
+    # End User List screening's safety net: open reports not screened against the version in
+    # force (the queueing on submit or on a new version failed, or a worker died) are screened.
+    "sweep-end-user-screening": {
+        "task": "endusers.tasks.sweep_unscreened",
+        "schedule": crontab(minute="*/10"),
+    },
     # Compliance cases' due dates (answer to guidance, compliance with an order): a reminder
     # N days before each and, once passed without an answer, the overdue mark for staff; each
     # once per due date. Never moves a case. Hourly: a due date is a whole JST day.

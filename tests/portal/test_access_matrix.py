@@ -50,6 +50,9 @@ from catalog.loading import load_catalog
 from catalog.models import Country, ExclusionRule, Technology, TransactionType
 from compliance import services as compliance_services
 from compliance.models import NoticeWording
+from consultations import lifecycle as consultation_lifecycle
+from consultations import services as consultation_services
+from consultations.models import GeneralDesk
 from dialogue import services as dialogue_services
 from dialogue.models import MessageKind
 from informs import services as inform_services
@@ -154,6 +157,11 @@ VALID = "valid body"  # a minimal valid body, so that the allowed get through to
 
 CONCLUSION = {"summary": "懸念は解消された。", "agreed_measures": "アクセス管理を継続する。"}
 NOT_SUBJECT = {"rule": "GOODS_ONLY", "reason": "貨物のみの取引と判明した。"}
+CONSULTATION = {
+    "subject": "子会社への技術移転",
+    "description": "報告が必要か相談したい。",
+    "technology": "mlcc",
+}
 NEW_TECHNOLOGY = {
     "code": "power_semiconductor",
     "name_ja": "パワー半導体",
@@ -522,6 +530,73 @@ MATRIX: list[Probe] = [
     P("api-inform-acknowledge",          "POST", "issued",    401,     200, 404,  403,  403,  403,  403,  403),
     P("api-inform-pdf",                  "GET",  "issued",    401,     200, 404,  200,  404,  200,  404,  403),
     P("api-inform-pdf",                  "GET",  "proposed",  401,     404, 404,  200,  404,  200,  404,  403),
+    # --- consultation pages (organisation A's consultation on mlcc, with the elec division) -------------
+    P("consultations:list",              "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  403),
+    P("consultations:create",            "GET",  _,           SIGN_IN, 200, 200,  403,  403,  403,  403,  403),
+    P("consultations:create",            "POST", _,           SIGN_IN, 400, 400,  403,  403,  403,  403,  403),
+    P("consultations:create",            "POST", _,           SIGN_IN, DONE, DONE, 403,  403,  403,  403,  403,
+      data=CONSULTATION, label=VALID),
+    P("consultations:general_desk",      "GET",  _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  200),
+    P("consultations:general_desk",      "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  400),
+    P("consultations:general_desk",      "POST", _,           SIGN_IN, 403, 403,  403,  403,  403,  403,  DONE,
+      data=lambda w: {"division": w.officer.division_id}, label=VALID),
+    P("consultations:detail",            "GET",  "consultation", SIGN_IN, 200, 404, 200, 404,  200,  404,  403),
+    P("consultations:message_post",      "GET",  "consultation", SIGN_IN, 200, 404, 200, 404,  200,  404,  403),
+    P("consultations:message_post",      "POST", "consultation", SIGN_IN, 400, 404, 400, 404,  400,  404,  403),
+    P("consultations:message_post",      "POST", "consultation", SIGN_IN, DONE, 404, DONE, 404, DONE, 404,  403,
+      data={"kind": "question", "body": "追加の質問"}, label=VALID),
+    P("consultations:attachment_upload", "GET",  "consultation", SIGN_IN, 200, 404, 200, 404,  200,  404,  403),
+    P("consultations:attachment_upload", "POST", "consultation", SIGN_IN, 400, 404, 400, 404,  400,  404,  403),
+    P("consultations:attachment_upload", "POST", "consultation", SIGN_IN, DONE, 404, DONE, 404, DONE, 404,  403,
+      data=lambda w: {"file": upload("plan.pdf", PDF_BYTES)}, label=VALID),
+    P("consultations:attachment_download", "GET", "consultation", SIGN_IN, 200, 404, 200, 404, 200,  404,  403,
+      label="consultation file"),
+    P("consultations:attachment_download", "GET", "consultation", SIGN_IN, 404, 404, 200, 404, 200,  404,  403,
+      label="consultation note"),
+    P("consultations:close",             "GET",  "consultation", SIGN_IN, 403, 403, 200, 404,  200,  404,  403),
+    P("consultations:close",             "POST", "consultation", SIGN_IN, 403, 403, 400, 404,  400,  404,  403),
+    P("consultations:close",             "POST", "consultation", SIGN_IN, 403, 403, DONE, 404, DONE, 404,  403,
+      data={"outcome": "other", "summary": "終了", "confirm": "1"}, label=VALID),
+    P("consultations:transfer",          "GET",  "consultation", SIGN_IN, 403, 403, 200, 404,  200,  404,  403),
+    P("consultations:transfer",          "POST", "consultation", SIGN_IN, 403, 403, 400, 404,  400,  404,  403),
+    P("consultations:transfer",          "POST", "consultation", SIGN_IN, 403, 403, DONE, 404, DONE, 404,  403,
+      data=lambda w: {"division": w.other_officer.division_id, "reason": "所管外", "confirm": "1"},
+      label=VALID),
+    P("consultations:file_report",       "POST", "consultation", SIGN_IN, DONE, 404, 403, 403,  403,  403,  403),
+    P("consultations:link_report",       "GET",  "consultation", SIGN_IN, 200, 404, 403, 403,  403,  403,  403),
+    P("consultations:link_report",       "POST", "consultation", SIGN_IN, 400, 404, 403, 403,  403,  403,  403),
+    P("consultations:link_report",       "POST", "consultation", SIGN_IN, DONE, 404, 403, 403,  403,  403,  403,
+      data=lambda w: {"report": w.submitted.pk}, label=VALID),
+    # --- API: consultations -----------------------------------------------------------------------------
+    P("consultation-api-list",           "GET",  _,           401,     200, 200,  200,  200,  200,  200,  403),
+    P("consultation-api-list",           "POST", _,           401,     400, 400,  403,  403,  403,  403,  403),
+    P("consultation-api-list",           "POST", _,           401,     201, 201,  403,  403,  403,  403,  403,
+      data=CONSULTATION, label=VALID),
+    P("consultation-api-detail",         "GET",  "consultation", 401,  200, 404,  200,  404,  200,  404,  403),
+    P("consultation-api-messages",       "GET",  "consultation", 401,  200, 404,  200,  404,  200,  404,  403),
+    P("consultation-api-messages",       "POST", "consultation", 401,  400, 404,  400,  404,  400,  404,  403),
+    P("consultation-api-messages",       "POST", "consultation", 401,  201, 404,  201,  404,  201,  404,  403,
+      data={"kind": "question", "body": "追加の質問"}, label=VALID),
+    P("consultation-api-attachments",    "GET",  "consultation", 401,  200, 404,  200,  404,  200,  404,  403),
+    P("consultation-api-attachments",    "POST", "consultation", 401,  400, 404,  400,  404,  400,  404,  403,
+      format="multipart"),
+    P("consultation-api-attachments",    "POST", "consultation", 401,  201, 404,  201,  404,  201,  404,  403,
+      data=lambda w: {"file": upload("plan.pdf", PDF_BYTES)}, format="multipart", label=VALID),
+    P("consultation-api-attachment",     "GET",  "consultation", 401,  200, 404,  200,  404,  200,  404,  403,
+      label="consultation file"),
+    P("consultation-api-attachment",     "GET",  "consultation", 401,  404, 404,  200,  404,  200,  404,  403,
+      label="consultation note"),
+    P("consultation-api-transfer",       "POST", "consultation", 401,  403, 404,  400,  404,  400,  404,  403),
+    P("consultation-api-transfer",       "POST", "consultation", 401,  403, 404,  200,  404,  200,  404,  403,
+      data={"division": "mat", "reason": "所管外"}, label=VALID),
+    P("consultation-api-close",          "POST", "consultation", 401,  403, 404,  400,  404,  400,  404,  403),
+    P("consultation-api-close",          "POST", "consultation", 401,  403, 404,  200,  404,  200,  404,  403,
+      data={"outcome": "report_needed", "summary": "報告が必要です。"}, label=VALID),
+    P("consultation-api-close",          "POST", "closed_consultation", 401, 403, 404, 409, 404, 409, 404, 403),
+    P("consultation-api-link-report",    "POST", "consultation", 401,  400, 404,  403,  404,  403,  404,  403),
+    P("consultation-api-link-report",    "POST", "consultation", 401,  200, 404,  403,  404,  403,  404,  403,
+      data=lambda w: {"report": w.submitted.pk}, label=VALID),
+    P("consultation-api-history",        "GET",  "consultation", 401,  200, 404,  200,  404,  200,  404,  403),
     # --- compliance case pages (organisation A's cases, run by the elec division) -----------------------
     P("compliance:list",                 "GET",  _,           SIGN_IN, 200, 200,  200,  200,  200,  200,  403),
     P("compliance:create",               "GET",  _,           SIGN_IN, 403, 403,  200,  200,  200,  200,  403),
@@ -701,6 +776,7 @@ class World:
         )
         self.staff = factories.OfficerFactory(division=mat)
         self._compliance_cases(elec)
+        self._consultations(mat)
         self._end_user_list()
         self.initial: dict = {}  # what the cells must leave as it was (see the last test)
 
@@ -770,6 +846,37 @@ class World:
         self.enduser_match = self.dialogue.end_user_matches.get()
         self.enduser_preview = enduser_services.list_version_upload(
             actor=self.administrator, file_name="v2.csv", content=END_USER_CSV
+        )
+
+    def _consultations(self, mat):
+        """Organisation A's consultation on mlcc, run by elec, with a file and an internal note's
+        file (by probe label, beside the compliance cases'), and a closed one; the general desk
+        is mat."""
+        GeneralDesk.objects.update_or_create(pk=1, defaults={"division": mat})
+        self.consultation = consultation_services.consultation_create(
+            actor=self.exporter, **CONSULTATION
+        )
+        self.case_attachments["consultation file"] = consultation_services.consultation_attach(
+            actor=self.exporter,
+            consultation_id=self.consultation.pk,
+            file=upload("plan.pdf", PDF_BYTES),
+        )
+        self.case_attachments["consultation note"] = (
+            consultation_services.consultation_post_message(
+                actor=self.officer,
+                consultation_id=self.consultation.pk,
+                kind=MessageKind.INTERNAL_NOTE,
+                body="内部メモ",
+                files=[upload("memo.pdf", PDF_BYTES)],
+            ).attachments.get()
+        )
+        self.closed_consultation = consultation_lifecycle.consultation_close(
+            actor=self.officer,
+            consultation_id=consultation_services.consultation_create(
+                actor=self.exporter, **CONSULTATION
+            ).pk,
+            outcome="other",
+            summary="終了",
         )
 
     def _under_dialogue(self):
