@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -141,8 +142,40 @@ APPLICATION_FIELDS = (
 )
 
 
-def application_submit(*, data: dict[str, Any]) -> OrganisationApplication:
+class TooManyApplications(Exception):
+    """More applications from one address in an hour than the setting allows."""
+
+
+def _application_rate_key(ip: str) -> str:
+    return f"accounts:applications:{ip}:{timezone.now():%Y%m%d%H}"
+
+
+def _applications_from(ip: str | None) -> int:
+    if not ip:
+        return 0
+    try:
+        return int(cache.get(_application_rate_key(ip), 0))
+    except Exception:
+        # The limit protects mailboxes; an unreachable cache must not stop companies applying.
+        logger.warning("registration limit: cache unavailable", exc_info=True)
+        return 0
+
+
+def _count_application_from(ip: str | None) -> None:
+    if not ip:
+        return
+    key = _application_rate_key(ip)
+    try:
+        if not cache.add(key, 1, timeout=3600):
+            cache.incr(key)
+    except Exception:
+        logger.warning("registration limit: cache unavailable", exc_info=True)
+
+
+def application_submit(*, data: dict[str, Any], ip: str | None = None) -> OrganisationApplication:
     """Record a company's application and e-mail the applicant a link to confirm the address."""
+    if _applications_from(ip) >= settings.ACCOUNTS_APPLICATIONS_PER_ADDRESS_PER_HOUR:
+        raise TooManyApplications
     values = {name: (data.get(name) or "").strip() for name in APPLICATION_FIELDS}
     values["email"] = User.objects.normalize_email(values["email"])
     application = OrganisationApplication(**values)
@@ -195,7 +228,32 @@ def application_submit(*, data: dict[str, Any]) -> OrganisationApplication:
                 _("If you did not apply, ignore this e-mail."),
             ),
         )
+    _count_application_from(ip)
     return application
+
+
+def applications_unconfirmed_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete applications whose confirmation link expired long ago; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(
+        days=settings.ACCOUNTS_CONFIRMATION_MAX_AGE_DAYS
+        + settings.ACCOUNTS_UNCONFIRMED_PURGE_AFTER_DAYS
+    )
+    with transaction.atomic():
+        stale = list(
+            OrganisationApplication.objects.select_for_update(skip_locked=True)
+            .filter(status=ApplicationStatus.UNCONFIRMED, submitted_at__lt=cutoff)
+            .order_by("pk")[:1000]
+        )
+        for application in stale:
+            audit_record(
+                actor=None,
+                verb="organisation_application.purge",
+                target=application,
+                payload={"submitted_at": application.submitted_at.isoformat()},
+            )
+        OrganisationApplication.objects.filter(pk__in=[a.pk for a in stale]).delete()
+    return len(stale)
 
 
 def application_confirm_email(*, token: str) -> OrganisationApplication:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Role, User
 from portal.roles import administrator_required, organisation_administrator_required
+from signin.http import client_ip
 
 from . import selectors, services, tokens
 from .forms import (
@@ -97,10 +98,22 @@ def _link_problem(exc: tokens.LinkError, *, kind: str) -> str:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        application = _submit(
-            form,
-            lambda data: services.application_submit(data={**data, "password": data["password1"]}),
-        )
+        try:
+            application = _submit(
+                form,
+                lambda data: services.application_submit(
+                    data={**data, "password": data["password1"]}, ip=client_ip(request)
+                ),
+            )
+        except services.TooManyApplications:
+            form.add_error(
+                None,
+                _(
+                    "Too many applications were sent from your network in the last hour. "
+                    "Nothing was sent this time: try again in an hour, or contact METI."
+                ),
+            )
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         if application is not None:
             request.session["accounts_applied_email"] = application.email
             return redirect("accounts:register_sent")

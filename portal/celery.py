@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.deliver_pending_emails",
         "schedule": 60.0,
     },
+    # Organisation applications whose e-mail was never confirmed: deleted a week after their
+    # link expired (ACCOUNTS_UNCONFIRMED_PURGE_AFTER_DAYS); nothing else refers to them.
+    "purge-unconfirmed-applications": {
+        "task": "accounts.tasks.purge_unconfirmed_applications",
+        "schedule": crontab(minute=40, hour=3),
+    },
     # Answers kept for Idempotency-Key retries are forgotten after a day.
     "purge-idempotency-keys": {
         "task": "portal.tasks.purge_idempotency_keys",

@@ -335,3 +335,73 @@ def test_staff_pages(administrator, django_capture_on_commit_callbacks):
     assert not person.is_active
     exporter = factories.ExporterFactory()
     assert client.get(reverse("accounts:staff_detail", args=[exporter.pk])).status_code == 404
+
+
+def test_one_address_may_send_only_so_many_applications_an_hour(settings):
+    """A script cannot use the form to send confirmation e-mails to arbitrary addresses."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNTS_APPLICATIONS_PER_ADDRESS_PER_HOUR = 2
+    client = _client()
+    for n in range(2):
+        data = application_data(
+            corporate_number=corporate_number(900 + n),
+            email=f"applicant{n}@example.co.jp",
+            username=f"applicant{n}",
+        )
+        response = client.post(reverse("accounts:register"), form_data(data))
+        assert response.status_code == 302
+    before = OrganisationApplication.objects.count()
+    data = application_data(
+        corporate_number=corporate_number(950), email="third@example.co.jp", username="third"
+    )
+    response = client.post(reverse("accounts:register"), form_data(data), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert OrganisationApplication.objects.count() == before
+    # Another network is not held back.
+    response = client.post(reverse("accounts:register"), form_data(data), REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 302
+    cache.clear()
+
+
+def test_unconfirmed_applications_are_purged_after_their_link_and_a_grace_period(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.models import AuditRecord
+
+    now = timezone.now()
+    days = (
+        settings.ACCOUNTS_CONFIRMATION_MAX_AGE_DAYS + settings.ACCOUNTS_UNCONFIRMED_PURGE_AFTER_DAYS
+    )
+    old = services.application_submit(
+        data={**application_data(corporate_number=corporate_number(960), username="old1")}
+    )
+    OrganisationApplication.objects.filter(pk=old.pk).update(
+        submitted_at=now - datetime.timedelta(days=days, hours=1)
+    )
+    recent = services.application_submit(
+        data={
+            **application_data(
+                corporate_number=corporate_number(961), username="new1", email="n@example.jp"
+            )
+        }
+    )
+    OrganisationApplication.objects.filter(pk=recent.pk).update(
+        submitted_at=now - datetime.timedelta(days=days - 1)
+    )
+    confirmed = _pending(corporate_number=corporate_number(962))
+    OrganisationApplication.objects.filter(pk=confirmed.pk).update(
+        submitted_at=now - datetime.timedelta(days=days + 30)
+    )
+
+    assert services.applications_unconfirmed_purge(now=now) == 1
+    assert set(OrganisationApplication.objects.values_list("pk", flat=True)) >= {
+        recent.pk,
+        confirmed.pk,
+    }
+    assert not OrganisationApplication.objects.filter(pk=old.pk).exists()
+    assert AuditRecord.objects.filter(verb="organisation_application.purge").count() == 1
+    assert services.applications_unconfirmed_purge(now=now) == 0
