@@ -235,6 +235,7 @@ def parse_rows(rows: Iterable[list[Any]], countries: dict[str, str]) -> ParseRes
 
 def parse_file(name: str, content: bytes, countries: dict[str, str]) -> ParseResult:
     """Parse an uploaded list; xlsx is recognised by its content (a zip), anything else is CSV."""
+    rows: Iterable[list[Any]]
     if zipfile.is_zipfile(io.BytesIO(content)):
         rows = _rows_from_xlsx(content)
     elif name.lower().endswith((".xlsx", ".xlsm")):

@@ -40,11 +40,12 @@ def version_get(version_id: int | str) -> ListVersion:
 def _entry_dicts(version: ListVersion | None) -> list[dict[str, Any]]:
     if version is None:
         return []
-    return list(
+    rows = (
         Entry.objects.filter(version=version)
         .order_by("row_number")
         .values("key", "country_id", "name", "aka_names", "concern", "row_number")
     )
+    return [dict(row) for row in rows]
 
 
 def version_diff(version: ListVersion, base: ListVersion | None) -> Diff:

@@ -47,7 +47,7 @@ def list_version_upload(*, actor: User, file_name: str, content: bytes) -> ListV
     except importer.ListFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
     if not parsed.entries:
-        message = _("No row of the file could be read.")
+        message = str(_("No row of the file could be read."))
         if parsed.problems:
             message = (
                 _("No row of the file could be read. First problem: row %(row)s: %(message)s")

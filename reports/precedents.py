@@ -54,7 +54,7 @@ def precedents_queryset(report: Report, *, same_destination: bool) -> Any:
     """Decided reports of the same technology (any version of its code), and of the same
     destination if asked, other than this one; most recent decision first. Served by the
     partial indexes report_decided_technology and report_decided_tech_country."""
-    if report.technology_id is None:
+    if report.technology is None:
         return Report.objects.none()
     versions = list(
         Technology.objects.filter(code=report.technology.code).values_list("pk", flat=True)
