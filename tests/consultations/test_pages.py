@@ -264,3 +264,24 @@ def test_file_report_for_another_organisation_is_404(people):
     )
     assert response.status_code == 404
     assert not Report.objects.exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("person", ["exporter", "officer"])
+def test_the_list_costs_the_same_for_3_or_12_consultations(people, person):
+    for n in range(3):
+        open_consultation(people.exporter, subject=f"相談{n}")
+    client = client_for(getattr(people, person))
+    url = reverse("consultations:list")
+    few = _queries(client, url)
+    for n in range(9):
+        open_consultation(people.exporter, subject=f"追加{n}")
+    assert _queries(client, url) == few
