@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from dialogue import threads
@@ -128,3 +131,40 @@ def order_case_for_user(user: User, case_id: int | str) -> ComplianceCase:
 
 def notice_wordings() -> QuerySet[NoticeWording]:
     return NoticeWording.objects.select_related("updated_by").order_by("kind")
+
+
+# --- statistics (the insight app's page and API) -----------------------------------------------
+
+
+def compliance_case_statistics(
+    *,
+    date_from: datetime.datetime,
+    date_before: datetime.datetime,
+    division_id: int | None,
+    technology_code: str = "",
+    country_code: str = "",
+) -> dict[str, Any]:
+    """Compliance cases (transfers that went unreported) recorded in [date_from, date_before):
+    how many, how many were opened to the organisation, and how many are at each stage now;
+    one query. A case has a country only through the late report it came from, so a country
+    filter counts only cases with such a report."""
+    cases = ComplianceCase.objects.filter(created_at__gte=date_from, created_at__lt=date_before)
+    if division_id is not None:
+        cases = cases.filter(responsible_division_id=division_id)
+    if technology_code:
+        cases = cases.filter(technology__code=technology_code)
+    if country_code:
+        cases = cases.filter(report__counterparty_country_id=country_code)
+    counts = cases.aggregate(
+        recorded=Count("id"),
+        opened=Count("id", filter=Q(opened_at__isnull=False)),
+        **{f"stage_{status.value}": Count("id", filter=Q(status=status)) for status in CaseStatus},
+    )
+    return {
+        "recorded": counts["recorded"],
+        "opened": counts["opened"],
+        "stages": [
+            {"stage": status.value, "label": status.label, "count": counts[f"stage_{status.value}"]}
+            for status in CaseStatus
+        ],
+    }

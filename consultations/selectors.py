@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from dialogue import threads
 from dialogue.models import Attachment, Message
 from portal import roles, workdays
 from portal.models import Division, User
+from reports.clock import JST
 from reports.models import Report
 
 from . import lifecycle
@@ -163,3 +165,50 @@ def transfer_divisions(consultation: Consultation) -> QuerySet[Division]:
 
 def available_actions(user: User, consultation: Consultation) -> frozenset[str]:
     return lifecycle.available_actions(consultation, user)
+
+
+# --- statistics (the insight app's page and API) -----------------------------------------------
+
+
+def consultation_statistics(
+    *,
+    date_from: datetime.datetime,
+    date_before: datetime.datetime,
+    division_id: int | None,
+    technology_code: str = "",
+    country_code: str = "",
+) -> dict[str, Any]:
+    """Consultations opened in [date_from, date_before) and those followed by a report (one
+    linked to it), in total and per JST month of opening; one grouped query. `division_id` is
+    the division that has the consultation now (a transfer moves it)."""
+    consultations = Consultation.objects.filter(
+        created_at__gte=date_from, created_at__lt=date_before
+    )
+    if division_id is not None:
+        consultations = consultations.filter(responsible_division_id=division_id)
+    if technology_code:
+        consultations = consultations.filter(technology__code=technology_code)
+    if country_code:
+        consultations = consultations.filter(counterparty_country_id=country_code)
+    linked = ConsultationReport.objects.filter(consultation=OuterRef("pk"))
+    rows = list(
+        consultations.annotate(month=TruncMonth("created_at", tzinfo=JST))
+        .values("month")
+        .annotate(opened=Count("id"), followed_by_report=Count("id", filter=Exists(linked)))
+        .order_by("month")
+    )
+    months = [
+        {
+            "month": row["month"].astimezone(JST).date()
+            if isinstance(row["month"], datetime.datetime)
+            else row["month"],
+            "opened": row["opened"],
+            "followed_by_report": row["followed_by_report"],
+        }
+        for row in rows
+    ]
+    return {
+        "opened": sum(m["opened"] for m in months),
+        "followed_by_report": sum(m["followed_by_report"] for m in months),
+        "months": months,
+    }

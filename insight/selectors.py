@@ -22,6 +22,8 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Technology
+from compliance.selectors import compliance_case_statistics
+from consultations.selectors import consultation_statistics
 from portal.text import by_language
 from reports.clock import JST
 from reports.models import DeadlineExtension, Report, Status
@@ -64,8 +66,18 @@ PART_OUTCOMES = "outcomes"
 PART_SUMMARY = "summary"
 PART_TECHNOLOGIES = "technologies"
 PART_DESTINATIONS = "destinations"
+PART_CONSULTATIONS = "consultations"
+PART_COMPLIANCE = "compliance"
 ALL_PARTS = frozenset(
-    {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY, PART_TECHNOLOGIES, PART_DESTINATIONS}
+    {
+        PART_MONTHS,
+        PART_OUTCOMES,
+        PART_SUMMARY,
+        PART_TECHNOLOGIES,
+        PART_DESTINATIONS,
+        PART_CONSULTATIONS,
+        PART_COMPLIANCE,
+    }
 )
 
 
@@ -309,6 +321,9 @@ class ReportStatistics:
     summary: Summary = field(default_factory=Summary)
     technologies: list[NamedCount] = field(default_factory=list)
     destinations: list[NamedCount] = field(default_factory=list)
+    # From the consultations and compliance apps' selectors (their own aggregations).
+    consultations: dict[str, Any] = field(default_factory=dict)
+    compliance: dict[str, Any] = field(default_factory=dict)
 
 
 def _grid(reports: QuerySet[Report]) -> list[dict[str, Any]]:
@@ -441,4 +456,25 @@ def report_statistics(
         stats.technologies = _technologies(reports)
     if PART_DESTINATIONS in parts:
         stats.destinations = _destinations(reports)
+    if PART_CONSULTATIONS in parts:
+        stats.consultations = consultation_statistics(
+            date_from=filters.received_from,
+            date_before=filters.received_before,
+            division_id=filters.division_id,
+            technology_code=filters.technology_code,
+            country_code=filters.country_code,
+        )
+        by_month = {m["month"]: m for m in stats.consultations["months"]}
+        stats.consultations["months"] = [
+            by_month.get(month, {"month": month, "opened": 0, "followed_by_report": 0})
+            for month in filters.months()
+        ]
+    if PART_COMPLIANCE in parts:
+        stats.compliance = compliance_case_statistics(
+            date_from=filters.received_from,
+            date_before=filters.received_before,
+            division_id=filters.division_id,
+            technology_code=filters.technology_code,
+            country_code=filters.country_code,
+        )
     return stats

@@ -163,6 +163,44 @@ def _destinations(stats: ReportStatistics) -> Table:
     return Table("destinations", _("Top 15 destination countries"), columns, rows)
 
 
+def _consultations(stats: ReportStatistics) -> Table:
+    c = stats.consultations
+    columns = [
+        Column(_("Month of opening"), MONTH),
+        Column(_("Consultations opened")),
+        Column(_("Followed by a report")),
+    ]
+    rows: list[list[Any]] = [
+        [m["month"], m["opened"], m["followed_by_report"]] for m in c.get("months", [])
+    ]
+    rows.append([str(_("Total")), c.get("opened", 0), c.get("followed_by_report", 0)])
+    return Table(
+        "consultations",
+        _("Consultations before filing, and those followed by a report"),
+        columns,
+        rows,
+        caption=_("A consultation is followed by a report when a prior report is linked to it."),
+    )
+
+
+def _compliance(stats: ReportStatistics) -> Table:
+    c = stats.compliance
+    columns = [Column(_("Stage"), TEXT), Column(_("Cases"))]
+    rows: list[list[Any]] = [[str(s["label"]), s["count"]] for s in c.get("stages", [])]
+    rows.append([str(_("Opened to the organisation")), c.get("opened", 0)])
+    rows.append([str(_("All cases recorded")), c.get("recorded", 0)])
+    return Table(
+        "compliance",
+        _("Compliance cases (transfers not reported), by stage"),
+        columns,
+        rows,
+        caption=_(
+            "Cases recorded in the period, at the stage they are at now. A case has a country "
+            "only through the late report it came from."
+        ),
+    )
+
+
 def figure_tables(stats: ReportStatistics) -> list[Table]:
     return [
         _summary(stats),
@@ -171,4 +209,6 @@ def figure_tables(stats: ReportStatistics) -> list[Table]:
         _outcomes(stats),
         _technologies(stats),
         _destinations(stats),
+        _consultations(stats),
+        _compliance(stats),
     ]

@@ -120,6 +120,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 }
                 for name, (table_key, title, alt) in CHART_TEXT.items()
             ],
+            "extra_tables": [tables["consultations"], tables["compliance"]],
             "export_max_rows": exports.EXPORT_MAX_ROWS,
             "too_many": stats.summary.received > exports.EXPORT_MAX_ROWS,
         }

@@ -77,6 +77,30 @@ class NamedCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class ConsultationMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(format="%Y-%m")
+    opened = serializers.IntegerField()
+    followed_by_report = serializers.IntegerField()
+
+
+class ConsultationsSerializer(serializers.Serializer):
+    opened = serializers.IntegerField(help_text="consultations opened in the period")
+    followed_by_report = serializers.IntegerField(help_text="with a prior report linked")
+    months = ConsultationMonthSerializer(many=True)
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.CharField(help_text="a compliance case status code")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
+    count = serializers.IntegerField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text="cases recorded in the period")
+    opened = serializers.IntegerField(help_text="of those, opened to the organisation")
+    stages = StageSerializer(many=True, help_text="where the cases are now")
+
+
 class StatisticsSerializer(serializers.Serializer):
     filters = FiltersSerializer()
     summary = SummarySerializer()
@@ -84,3 +108,5 @@ class StatisticsSerializer(serializers.Serializer):
     outcomes = OutcomeSerializer(many=True)
     technologies = NamedCountSerializer(many=True)
     destinations = NamedCountSerializer(many=True, help_text="the top 15")
+    consultations = ConsultationsSerializer()
+    compliance = ComplianceSerializer(help_text="transfers that went unreported")

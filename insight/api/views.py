@@ -50,5 +50,7 @@ class StatisticsView(APIView):
             "outcomes": stats.outcomes,
             "technologies": stats.technologies,
             "destinations": stats.destinations,
+            "consultations": stats.consultations,
+            "compliance": stats.compliance,
         }
         return Response(StatisticsSerializer(payload).data)

@@ -17,6 +17,11 @@ Filed, decided and closed through the real services at the moments below (JST). 
 
 `extended` had its deadline extended once (to 2025-04-20) and `late` was filed after its planned
 contract date. `fiber` was received 00:30 JST on 1 March, i.e. still 28 February in UTC.
+
+Consultations (elec, mlcc): one opened 2025-03-02 and followed by a report (`informed` linked to
+it), one opened 2025-04-03 and not followed, one opened 2025-02-20 (outside the period).
+Compliance cases (elec): one from `late`, opened to the company (stage `opened`), and one
+standalone draft, both recorded in April.
 """
 
 import datetime
@@ -24,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from compliance import services as compliance_services
+from consultations import services as consultation_services
 from informs import services as inform_services
 from reports import lifecycle
 from reports import services as report_services
@@ -55,6 +62,20 @@ def build_reports(catalog) -> dict:
     mat_supervisor = factories.SupervisorFactory(division=catalog["mat"])
     r = {}
 
+    consultations = {}
+    for key, when, country in (
+        ("before", at(2, 20), "CN"),
+        ("followed", at(3, 2), "CN"),
+        ("not_followed", at(4, 3), "KR"),
+    ):
+        with time_machine.travel(when, tick=False):
+            consultations[key] = consultation_services.consultation_create(
+                actor=exporter,
+                subject="子会社への製造技術移転",
+                description="MLCCの製造技術を子会社へ移転する予定です。",
+                technology="mlcc",
+                counterparty_country=country,
+            )
     r["february"] = _file(exporter, datetime.datetime(2025, 2, 28, 23, 30, tzinfo=JST))
     r["fiber"] = _file(
         exporter,
@@ -66,6 +87,12 @@ def build_reports(catalog) -> dict:
     r["lapsed"] = _file(exporter, at(3, 5))
     r["extended"] = _file(exporter, at(3, 10), counterparty_country="US")
 
+    with time_machine.travel(at(3, 4), tick=False):
+        consultation_services.consultation_link_report(
+            actor=exporter,
+            consultation_id=consultations["followed"].pk,
+            report_id=r["informed"].pk,
+        )
     with time_machine.travel(at(3, 11), tick=False):
         lifecycle.report_start_dialogue(actor=mat_officer, report_id=r["fiber"].pk)
         lifecycle.report_conclude(
@@ -103,6 +130,22 @@ def build_reports(catalog) -> dict:
             actor=officer, report_id=r["late"].pk, rule="GOODS_ONLY", reason="貨物のみの取引。"
         )
     lapse_due_reports(now=at(4, 5, 0, 1))
+    with time_machine.travel(at(4, 6), tick=False):
+        case = compliance_services.case_create(
+            actor=officer,
+            facts="契約締結後に報告された。",
+            transfer_date=datetime.date(2025, 4, 1),
+            report_id=r["late"].pk,
+        )
+        compliance_services.case_open(actor=officer, case_id=case.pk)
+    with time_machine.travel(at(4, 8), tick=False):
+        compliance_services.case_create(
+            actor=officer,
+            facts="報道により移転を把握した。",
+            transfer_date=datetime.date(2025, 3, 20),
+            organisation_id=exporter.organisation_id,
+            technology_id=r["informed"].technology_id,
+        )
     r["withdrawn"] = _file(exporter, at(4, 10))
     with time_machine.travel(at(4, 12), tick=False):
         lifecycle.report_withdraw(
@@ -129,4 +172,5 @@ def build_reports(catalog) -> dict:
         "supervisor": supervisor,
         "mat_supervisor": mat_supervisor,
         "divisions": catalog,
+        "consultations": consultations,
     }

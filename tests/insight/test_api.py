@@ -62,6 +62,21 @@ def test_the_figures_for_every_division(world):
     ]
 
 
+def test_consultations_and_compliance_cases(world):
+    data = api_as(factories.AdministratorFactory()).get("/api/v1/statistics/", PERIOD).json()
+    assert data["consultations"] == {
+        "opened": 2,
+        "followed_by_report": 1,
+        "months": [
+            {"month": "2025-03", "opened": 1, "followed_by_report": 1},
+            {"month": "2025-04", "opened": 1, "followed_by_report": 0},
+        ],
+    }
+    assert (data["compliance"]["recorded"], data["compliance"]["opened"]) == (2, 1)
+    stages = {s["stage"]: s["count"] for s in data["compliance"]["stages"]}
+    assert (stages["draft"], stages["opened"], stages["resolved"]) == (1, 1, 0)
+
+
 def test_filters_by_division_code_technology_and_country(world):
     client = api_as(factories.AdministratorFactory())
     mat = client.get("/api/v1/statistics/", {**PERIOD, "division": "mat"}).json()
@@ -114,4 +129,6 @@ def test_documented_in_the_schema(db, api):
         "outcomes",
         "technologies",
         "destinations",
+        "consultations",
+        "compliance",
     }

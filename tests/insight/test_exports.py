@@ -72,6 +72,8 @@ def test_figures_csv_matches_the_page_table_by_table(world):
         "outcomes": "Days from receipt to closing, per outcome",
         "technologies": "Reports per technology",
         "destinations": "Top 15 destination countries",
+        "consultations": "Consultations before filing, and those followed by a report",
+        "compliance": "Compliance cases (transfers not reported), by stage",
     }
     for key, title in titles.items():
         assert sections[title] == [[page_cell(c) for c in row] for row in page[key]], key

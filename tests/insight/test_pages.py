@@ -103,6 +103,13 @@ def test_the_administrator_sees_every_division_with_the_hand_counted_figures(wor
     assert row_of(tables["outcomes"], "Still open")[1:] == ["1", "—", "—"]
     assert row_of(tables["outcomes"], "Closed without inform")[1:] == ["2", "23.0", "33.4"]
     assert [row[2] for row in tables["technologies"][1:]] == ["6", "1"]
+    assert tables["consultations"][1:] == [
+        ["2025-03", "1", "1"],
+        ["2025-04", "1", "0"],
+        ["Total", "2", "1"],
+    ]
+    assert row_of(tables["compliance"], "All cases recorded")[1] == "2"
+    assert row_of(tables["compliance"], "Opened to the organisation")[1] == "1"
     assert [row[1:] for row in tables["destinations"][1:]] == [
         ["CN", "3"],
         ["US", "2"],

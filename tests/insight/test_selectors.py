@@ -111,6 +111,28 @@ def test_technologies_and_destinations(world):
     ]
 
 
+def test_consultations_and_those_followed_by_a_report(world):
+    c = figures().consultations
+    assert (c["opened"], c["followed_by_report"]) == (2, 1)
+    assert c["months"] == [
+        {"month": MARCH, "opened": 1, "followed_by_report": 1},
+        {"month": APRIL, "opened": 1, "followed_by_report": 0},
+    ]
+    assert figures(country_code="KR").consultations["opened"] == 1
+    assert figures(division_id=world["divisions"]["mat"].pk).consultations["opened"] == 0
+
+
+def test_compliance_cases_by_stage(world):
+    c = figures().compliance
+    assert (c["recorded"], c["opened"]) == (2, 1)
+    stages = {s["stage"]: s["count"] for s in c["stages"]}
+    assert stages["draft"] == 1 and stages["opened"] == 1
+    assert sum(stages.values()) == 2
+    # a case has a country only through its late report (KR)
+    assert figures(country_code="KR").compliance["recorded"] == 1
+    assert figures(division_id=world["divisions"]["mat"].pk).compliance["recorded"] == 0
+
+
 def test_filters_division_technology_and_country(world):
     elec = figures(division_id=world["divisions"]["elec"].pk)
     assert elec.summary.received == 6
