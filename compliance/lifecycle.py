@@ -45,7 +45,7 @@ from portal.services import audit_record
 
 class CaseStatus(TextChoices):
     DRAFT = "draft", _("Draft (METI only)")
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", _("Opened (visible to the organisation)")
     GUIDANCE_ISSUED = "guidance_issued", _("Guidance issued")
     ORDER_PROPOSED = "order_proposed", _("Improvement order proposed")
     ORDER_ISSUED = "order_issued", _("Improvement order issued")

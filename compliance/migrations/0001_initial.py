@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft (METI only)'), ('opened', 'Opened'), ('guidance_issued', 'Guidance issued'), ('order_proposed', 'Improvement order proposed'), ('order_issued', 'Improvement order issued'), ('order_acknowledged', 'Improvement order acknowledged'), ('resolved', 'Closed: resolved'), ('referred', 'Closed: referred for penalty consideration')], default='draft', max_length=50, protected=True, verbose_name='status')),
+                ('status', django_fsm.FSMField(choices=[('draft', 'Draft (METI only)'), ('opened', 'Opened (visible to the organisation)'), ('guidance_issued', 'Guidance issued'), ('order_proposed', 'Improvement order proposed'), ('order_issued', 'Improvement order issued'), ('order_acknowledged', 'Improvement order acknowledged'), ('resolved', 'Closed: resolved'), ('referred', 'Closed: referred for penalty consideration')], default='draft', max_length=50, protected=True, verbose_name='status')),
                 ('transfer_date', models.DateField(verbose_name='transfer date')),
                 ('facts', models.TextField(max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='facts')),
                 ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened to the organisation at')),
