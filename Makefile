@@ -55,7 +55,8 @@ bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/seed.py $(BENCH_REPORTS) --if-empty
 	export BENCH_DATABASE_URL=$(BENCH_DATABASE_URL); \
 	$(PY) bench/pages.py; pages=$$?; $(PY) bench/sweep.py; sweep=$$?; \
-	exit $$(( pages || sweep ))
+	$(PY) bench/screening.py; screening=$$?; \
+	exit $$(( pages || sweep || screening ))
 
 bench-load: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/seed.py $(BENCH_REPORTS) --if-empty

@@ -219,9 +219,9 @@ def parse_rows(rows: Iterable[list[Any]], countries: dict[str, str]) -> ParseRes
         akas = [a[:NAME_MAX_LENGTH] for a in split_aka(_cell(row, columns.get("aka")))]
         concern = " ".join(str(_cell(row, columns.get("concern")) or "").split())[:200]
         entry = ParsedEntry(row_number, code, name, [a for a in akas if a != name], concern)
-        entry.normalised_names = list(
-            dict.fromkeys(normalise_name(n) for n in [name, *entry.aka_names])
-        )
+        # One per name, in the order [name, *aka_names], so that screening tells which
+        # written name matched by position.
+        entry.normalised_names = [normalise_name(n) for n in [name, *entry.aka_names]]
         if entry.key in seen:
             problem(
                 row_number,

@@ -73,8 +73,8 @@ class Entry(models.Model):
     name = models.CharField(_("company or organisation"), max_length=500)
     aka_names = models.JSONField(_("also known as"), default=list, blank=True)
     concern = models.CharField(_("type of concern"), max_length=200, blank=True)
-    # endusers.normalise.normalise_name of the name and of each also-known-as name, computed at
-    # import so that screening compares without normalising the list again.
+    # endusers.normalise.normalise_name of the name and of each also-known-as name, in that
+    # order, computed at import so that screening compares without normalising the list again.
     normalised_names = models.JSONField(default=list)
     # normalise_name(name) and the country: what identifies the entry from one version to the
     # next, for the differences shown before a version is applied.

@@ -23,7 +23,7 @@ from portal.text import lazy_format
 from reports.lifecycle import OPEN_STATUSES, DivisionStaff, report_url
 from reports.models import Report
 
-from .models import Entry, ListVersion, Match, ScreeningRun, VersionStatus
+from .models import Entry, ListVersion, Match, ScreeningRun
 from .normalise import compact, normalise_name
 from .selectors import version_in_force
 
@@ -54,14 +54,11 @@ class CountryList:
         self.compact_names: list[str] = []
         self.owner: list[tuple[int, str]] = []  # (entry id, the name as written)
         for entry_id, name, akas, normalised in entries:
-            written = [name, *akas]
-            for position, normal in enumerate(normalised):
+            # normalised_names is aligned with [name, *akas] (endusers.importer).
+            for written, normal in zip([name, *akas], normalised, strict=False):
                 self.names.append(normal)
                 self.compact_names.append(compact(normal))
-                # normalised_names follows [name, *akas] with duplicates dropped, so the
-                # written form is looked up by content, not by position.
-                label = next((w for w in written if normalise_name(w) == normal), written[0])
-                self.owner.append((entry_id, label if position else name))
+                self.owner.append((entry_id, written))
 
     def candidates(self, names: Sequence[str], threshold: float) -> list[Candidate]:
         """The entries whose best score against any of `names` (as written) reaches the
@@ -89,13 +86,22 @@ class CountryList:
         return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))
 
 
+# A worker keeps the version in force's entries, by country, between tasks: a version's entries
+# never change once uploaded (nothing edits them), so they are read from the database once per
+# version and worker process, not once per report. Only the latest version is kept.
+_loaded: dict[int, dict[str, CountryList]] = {}
+
+
 class Screener:
     """A version's entries loaded once per country, for many reports."""
 
     def __init__(self, version: ListVersion):
         self.version = version
         self.threshold = match_threshold()
-        self._countries: dict[str, CountryList] = {}
+        if version.pk not in _loaded:
+            _loaded.clear()
+            _loaded[version.pk] = {}
+        self._countries = _loaded[version.pk]
 
     def load(self, country_codes: Iterable[str]) -> None:
         missing = {c for c in country_codes if c and c not in self._countries}
@@ -124,21 +130,20 @@ def counterparty_names(report: Report) -> list[str]:
 
 
 def _claim(version_id: int, report_ids: list[int]) -> set[int]:
-    """Mark these reports screened against the version; the ids this call marked (a report
-    another call already claimed is not returned). Waits on a concurrent claim until it
-    commits, so two workers never both screen a report."""
+    """Mark those of these reports that are open as screened against the version, in one
+    statement; the ids this call marked (a report already claimed is not returned). A
+    concurrent claim of the same report waits until the first commits, then finds it taken,
+    so two workers never both screen a report."""
     if not report_ids:
         return set()
-    table = ScreeningRun._meta.db_table
-    rows = ", ".join(["(%s, %s, 0, CURRENT_TIMESTAMP)"] * len(report_ids))
-    params: list[int] = []
-    for report_id in report_ids:
-        params += [version_id, report_id]
+    runs, reports = ScreeningRun._meta.db_table, Report._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (version_id, report_id, match_count, screened_at) "  # noqa: S608
-            f"VALUES {rows} ON CONFLICT (version_id, report_id) DO NOTHING RETURNING report_id",
-            params,
+            f"INSERT INTO {runs} (version_id, report_id, match_count, screened_at) "  # noqa: S608
+            f"SELECT %s, id, 0, CURRENT_TIMESTAMP FROM {reports} "
+            f"WHERE id = ANY(%s) AND status = ANY(%s) ORDER BY id "
+            f"ON CONFLICT (version_id, report_id) DO NOTHING RETURNING report_id",
+            [version_id, report_ids, sorted(str(s) for s in OPEN_STATUSES)],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -147,18 +152,10 @@ def _claim(version_id: int, report_ids: list[int]) -> set[int]:
 def reports_screen(*, version_id: int, report_ids: Sequence[int]) -> int:
     """Screen these reports (the open ones not yet screened against this version) against it;
     record each candidate as a Match and tell the division. Returns the matches recorded."""
-    version = ListVersion.objects.filter(pk=version_id, status=VersionStatus.APPLIED).first()
-    if version is None:
-        return 0
-    in_force = version_in_force()
-    if in_force is not None and in_force.pk != version.pk:
-        return 0  # a newer version was applied since; its own screening covers these reports
-    open_ids = list(
-        Report.objects.filter(pk__in=list(report_ids), status__in=OPEN_STATUSES).values_list(
-            "pk", flat=True
-        )
-    )
-    claimed = _claim(version.pk, sorted(open_ids))
+    version = version_in_force()
+    if version is None or version.pk != version_id:
+        return 0  # not applied, or a newer version was applied since: its screening covers it
+    claimed = _claim(version.pk, sorted(set(report_ids)))
     if not claimed:
         return 0
     reports = list(
