@@ -1,8 +1,13 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.loading import load_catalog
 from consultations.models import GeneralDesk
+from endusers import services as enduser_services
+from endusers.models import ListVersion
 from portal.models import Division, Organisation, OrganisationRole, Role, User
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development-only demo accounts (api.md)
@@ -81,4 +86,13 @@ class Command(BaseCommand):
         GeneralDesk.objects.get_or_create(
             pk=1, defaults={"division": Division.objects.get(code="elec")}
         )
+        # The invented End User List sample (fixtures/), applied once if no version exists, so
+        # that demo reports to its companies are screened. Never the real list.
+        if not ListVersion.objects.exists():
+            sample = Path(settings.BASE_DIR) / "fixtures" / "end_user_list_sample.csv"
+            admin = User.objects.get(username="admin")
+            preview = enduser_services.list_version_upload(
+                actor=admin, file_name=sample.name, content=sample.read_bytes()
+            )
+            enduser_services.list_version_apply(actor=admin, version_id=preview.pk)
         self.stdout.write(f"seed_demo: {created} accounts created")
