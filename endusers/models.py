@@ -94,17 +94,22 @@ class Entry(models.Model):
 
 
 class ScreeningRun(models.Model):
-    """A report was screened against a version: the mark that makes screening idempotent and
-    lets the sweep find open reports not yet screened against the version in force."""
+    """A report's counterparty was screened against a version: the mark that makes screening
+    idempotent, and lets the sweep find open reports not yet screened against the version in
+    force, or whose counterparty was amended since (another name or country, another digest)."""
 
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(ListVersion, on_delete=models.PROTECT, related_name="+")
+    # md5 of the counterparty's country and name as screened (endusers.screening.NAMES_DIGEST).
+    names_digest = models.CharField(max_length=32)
     screened_at = models.DateTimeField(auto_now_add=True)
     match_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["version", "report"], name="enduser_screened_once")
+            models.UniqueConstraint(
+                fields=["version", "report", "names_digest"], name="enduser_screened_once"
+            )
         ]
 
     def __str__(self) -> str:

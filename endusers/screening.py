@@ -129,23 +129,30 @@ def counterparty_names(report: Report) -> list[str]:
     return [n for n in [report.counterparty_name] if n and n.strip()]
 
 
-def _claim(version_id: int, report_ids: list[int]) -> set[int]:
-    """Mark those of these reports that are open as screened against the version, in one
-    statement; the ids this call marked (a report already claimed is not returned). A
-    concurrent claim of the same report waits until the first commits, then finds it taken,
-    so two workers never both screen a report."""
+# What was screened, as SQL over the reports table: the counterparty's country and name. An
+# amendment that changes either changes the digest, and the report is screened again.
+NAMES_DIGEST = "md5(coalesce(r.counterparty_country_id, '') || '|' || r.counterparty_name)"
+_OPEN_VALUES = sorted(str(s) for s in OPEN_STATUSES)
+
+
+def _claim(version_id: int, report_ids: list[int]) -> dict[int, int]:
+    """Mark those of these reports that are open as screened against the version with their
+    counterparty as it is now, in one statement; {report id: run id} of the marks this call
+    made (a report already screened so is left out). A concurrent claim of the same report
+    waits until the first commits, then finds it taken, so two workers never both screen it."""
     if not report_ids:
-        return set()
+        return {}
     runs, reports = ScreeningRun._meta.db_table, Report._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {runs} (version_id, report_id, match_count, screened_at) "  # noqa: S608
-            f"SELECT %s, id, 0, CURRENT_TIMESTAMP FROM {reports} "
-            f"WHERE id = ANY(%s) AND status = ANY(%s) ORDER BY id "
-            f"ON CONFLICT (version_id, report_id) DO NOTHING RETURNING report_id",
-            [version_id, report_ids, sorted(str(s) for s in OPEN_STATUSES)],
+            f"INSERT INTO {runs} (version_id, report_id, names_digest, match_count, screened_at) "  # noqa: S608
+            f"SELECT %s, r.id, {NAMES_DIGEST}, 0, CURRENT_TIMESTAMP FROM {reports} r "
+            f"WHERE r.id = ANY(%s) AND r.status = ANY(%s) ORDER BY r.id "
+            f"ON CONFLICT (version_id, report_id, names_digest) DO NOTHING "
+            f"RETURNING report_id, id",
+            [version_id, report_ids, _OPEN_VALUES],
         )
-        return {row[0] for row in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 @transaction.atomic
@@ -159,7 +166,7 @@ def reports_screen(*, version_id: int, report_ids: Sequence[int]) -> int:
     if not claimed:
         return 0
     reports = list(
-        Report.objects.filter(pk__in=claimed).only(
+        Report.objects.filter(pk__in=list(claimed)).only(
             "id",
             "reference",
             "status",
@@ -186,9 +193,10 @@ def reports_screen(*, version_id: int, report_ids: Sequence[int]) -> int:
                 )
             )
             found[report.pk] = found.get(report.pk, 0) + 1
+    # An amended counterparty may match an entry it matched before: that record stays as is.
     Match.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
     for report_id, count in found.items():
-        ScreeningRun.objects.filter(version=version, report_id=report_id).update(match_count=count)
+        ScreeningRun.objects.filter(pk=claimed[report_id]).update(match_count=count)
     _tell_divisions([r for r in reports if r.pk in found], found, version)
     return len(matches)
 
@@ -220,14 +228,17 @@ def _tell_divisions(reports: list[Report], found: dict[int, int], version: ListV
 
 
 def open_report_ids_unscreened(version: ListVersion, limit: int) -> list[int]:
-    """Open reports not yet screened against this version, oldest first."""
-    screened = ScreeningRun.objects.filter(version=version).values("report_id")
-    return list(
-        Report.objects.filter(status__in=OPEN_STATUSES)
-        .exclude(pk__in=screened)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    """Open reports not yet screened against this version with their counterparty as it is
+    now (never screened, or amended since), oldest first."""
+    runs, reports = ScreeningRun._meta.db_table, Report._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id FROM {reports} r WHERE r.status = ANY(%s) AND NOT EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM {runs} s WHERE s.version_id = %s AND s.report_id = r.id "
+            f"AND s.names_digest = {NAMES_DIGEST}) ORDER BY r.id LIMIT %s",
+            [_OPEN_VALUES, version.pk, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def open_report_ids() -> list[int]:

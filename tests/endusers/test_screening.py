@@ -173,3 +173,26 @@ def test_apply_with_the_broker_down_still_applies(people, administrator, monkeyp
     assert services.list_rescreen_enqueue(version_id=version.pk) is False
     tasks.sweep_unscreened()
     assert Match.objects.filter(report=report).count() == 1
+
+
+def test_an_amended_counterparty_is_screened_again_by_the_sweep(people, administrator):
+    from reports import services as report_services
+
+    version = apply_list(administrator, sample_bytes())
+    report = submitted_report(people.exporter, counterparty_name="Quiet Harbour Trading Co., Ltd.")
+    tasks.sweep_unscreened()
+    assert not Match.objects.filter(report=report).exists()
+    assert tasks.sweep_unscreened() == 0
+
+    report_services.report_amend(
+        actor=people.exporter,
+        report_id=report.pk,
+        data={"counterparty_name": "Northern Lantern Materials Research Institute"},
+        note="The counterparty is the institute, not the trading company.",
+    )
+    assert tasks.sweep_unscreened() == 1
+    assert list(Match.objects.filter(report=report).values_list("version", "entry__name")) == [
+        (version.pk, "Northern Lantern Materials Research Institute")
+    ]
+    assert tasks.sweep_unscreened() == 0
+    assert ScreeningRun.objects.filter(report=report, version=version).count() == 2
