@@ -134,3 +134,31 @@ def test_adjudication_in_two_steps_then_shown_to_the_approving_supervisor(
     page = en_client.get(reverse("informs:approve", args=[inform.pk])).content.decode()
     assert 'data-testid="end-user-adjudications"' in page
     assert "True match" in page and "Same address in Pudong." in page
+
+
+def test_the_report_page_reads_matches_and_precedents_in_constant_queries(
+    client, people, administrator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report, _match = _matched(people, administrator)
+    url = reverse("reports:detail", args=[report.pk])
+    client.force_login(people.officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    def decide_one():
+        other = submitted_report(people.exporter)
+        lifecycle.report_mark_not_subject(
+            actor=people.officer, report_id=other.pk, rule="GOODS_ONLY", reason="Goods only."
+        )
+
+    decide_one()
+    few = queries()
+    for _ in range(11):
+        decide_one()
+    assert queries() == few
