@@ -38,6 +38,7 @@ from portal.models import User
 from portal.selectors import organisation_members
 from portal.services import audit_record, notify
 from portal.text import lazy_format
+from reports.limits import too_long_message
 
 
 class Status(TextChoices):
@@ -228,8 +229,6 @@ def close_errors(outcome: str, rule: str, summary: str) -> dict[str, list[Any]]:
         errors["summary"] = [_("Write the summary the company will read.")]
     limit = consultation_models.OUTCOME_SUMMARY_MAX_LENGTH
     if len(summary) > limit:
-        from reports.limits import too_long_message
-
         errors["summary"] = [too_long_message(summary, limit)]
     return errors
 

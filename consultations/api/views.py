@@ -60,8 +60,8 @@ def _answer(request: Request, consultation_id: int, code: int = 200) -> Response
 
 
 class ConsultationListView(generics.ListCreateAPIView):
-    """GET the caller's consultations (a company's, newest first; a division's, the longest
-    waiting first), or POST a new one (companies)."""
+    """GET the caller's consultations, newest first (a division's open ones with `?status=open`:
+    the longest waiting first), or POST a new one (companies)."""
 
     permission_classes = [roles.IsExporterOrMetiStaff]
     serializer_class = ConsultationSerializer
@@ -75,8 +75,11 @@ class ConsultationListView(generics.ListCreateAPIView):
         qs = _with_reports(selectors.consultations_visible_to(self.request.user))
         if filters.validated_data.get("status"):
             qs = qs.filter(status=filters.validated_data["status"])
-        if roles.is_meti_staff(self.request.user):
-            return qs.order_by(F("awaiting_reply_since").asc(nulls_last=True), "-created_at", "-id")
+        if roles.is_meti_staff(self.request.user) and filters.validated_data.get("status") == (
+            Status.OPEN
+        ):
+            # The officers' list: the longest waiting first (index consultation_division_waiting).
+            return qs.order_by(F("awaiting_reply_since").asc(nulls_last=True), "id")
         return qs.order_by("-created_at", "-id")
 
     @extend_schema(parameters=[ConsultationListFilterSerializer])
