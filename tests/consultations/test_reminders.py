@@ -122,3 +122,11 @@ def test_the_beat_task_runs_the_sweep(people):
     with time_machine.travel(datetime.datetime(2026, 5, 12, 9, 0, tzinfo=JST), tick=False):
         assert remind_unanswered_consultations.delay().get() == 1
         assert remind_unanswered_consultations.delay().get() == 0
+
+
+def test_beat_runs_the_reminder_every_hour():
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["remind-unanswered-consultations"]
+    assert entry["task"] == remind_unanswered_consultations.name
+    assert entry["schedule"].minute == {5} and len(entry["schedule"].hour) == 24
