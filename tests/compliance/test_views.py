@@ -233,9 +233,10 @@ def test_lists_show_each_side_its_own_cases(people):
     assert theirs.reference.encode() not in exporter_list
     officer_list = client_for(people.officer).get(reverse("compliance:list")).content
     assert all(c.reference.encode() in officer_list for c in (mine, draft, theirs))
-    assert mine.reference.encode() not in client_for(people.other_officer).get(
-        reverse("compliance:list")
-    ).content
+    assert (
+        mine.reference.encode()
+        not in client_for(people.other_officer).get(reverse("compliance:list")).content
+    )
 
 
 def test_an_administrator_changes_the_wording_after_a_confirmation(administrator):
