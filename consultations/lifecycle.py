@@ -42,7 +42,7 @@ from reports.limits import too_long_message
 
 
 class Status(TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Under consultation")
     CLOSED = "closed", _("Closed")
 
 
