@@ -90,6 +90,20 @@ VERB_LABELS = {
     "gbizid.unlink": gettext_lazy("Unlinked a gBizID account"),
     "gbizid.refused": gettext_lazy("Refused a sign-in with gBizID"),
     "gbizid.failed": gettext_lazy("Sign-in with gBizID did not complete"),
+    "compliance.create": gettext_lazy("Created a compliance case (draft)"),
+    "compliance.open": gettext_lazy("Opened a compliance case to the organisation"),
+    "compliance.issue_guidance": gettext_lazy("Issued guidance and advice"),
+    "compliance.propose_order": gettext_lazy("Proposed an improvement order"),
+    "compliance.return_order": gettext_lazy("Returned an improvement order proposal"),
+    "compliance.approve_order": gettext_lazy("Approved and issued an improvement order"),
+    "compliance.acknowledge_order": gettext_lazy("Acknowledged receipt of an improvement order"),
+    "compliance.resolve": gettext_lazy("Closed a compliance case as resolved"),
+    "compliance.refer": gettext_lazy("Closed a compliance case, referred for penalty consideration"),
+    "compliance.wording_update": gettext_lazy("Changed the legal wording of compliance notices"),
+    "enduserlist.upload": gettext_lazy("Uploaded an End User List for checking"),
+    "enduserlist.apply": gettext_lazy("Applied a version of the End User List"),
+    "enduserlist.discard": gettext_lazy("Discarded an End User List upload"),
+    "enduser.adjudicate": gettext_lazy("Adjudicated an End User List match"),
 }
 
 # Payload keys that are not a field of the target model.
