@@ -98,7 +98,9 @@ VERB_LABELS = {
     "compliance.approve_order": gettext_lazy("Approved and issued an improvement order"),
     "compliance.acknowledge_order": gettext_lazy("Acknowledged receipt of an improvement order"),
     "compliance.resolve": gettext_lazy("Closed a compliance case as resolved"),
-    "compliance.refer": gettext_lazy("Closed a compliance case, referred for penalty consideration"),
+    "compliance.refer": gettext_lazy(
+        "Closed a compliance case, referred for penalty consideration"
+    ),
     "compliance.wording_update": gettext_lazy("Changed the legal wording of compliance notices"),
     "enduserlist.upload": gettext_lazy("Uploaded an End User List for checking"),
     "enduserlist.apply": gettext_lazy("Applied a version of the End User List"),
