@@ -16,12 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import NotSupportedError, connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import TruncMonth
+from django.db import NotSupportedError, connection, transaction
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Technology
+from catalog.models import Country, Technology
 from compliance.selectors import compliance_case_statistics
 from consultations.selectors import consultation_statistics
 from portal.text import by_language
@@ -156,9 +166,11 @@ class JstDays(Func):
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
         if connection.vendor == "postgresql":
+            # A fixed offset: Japan has no daylight saving time, and the offset costs far less
+            # per row than a look-up of the named zone (100,000 rows a page, bench/pages.py).
             sql = (
-                f"(({end_sql} AT TIME ZONE 'Asia/Tokyo')::date"
-                f" - ({start_sql} AT TIME ZONE 'Asia/Tokyo')::date)"
+                f"(({end_sql} AT TIME ZONE INTERVAL '+09:00')::date"
+                f" - ({start_sql} AT TIME ZONE INTERVAL '+09:00')::date)"
             )
         elif connection.vendor == "sqlite":
             # Stored as UTC text; Japan has no daylight saving time, so +9 hours is JST.
@@ -169,6 +181,21 @@ class JstDays(Func):
         else:
             raise NotSupportedError("JstDays needs PostgreSQL or SQLite")
         return sql, (*end_params, *start_params)
+
+
+class JstMonth(Func):
+    """The first day of a moment's JST month, as a date."""
+
+    output_field = DateField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"DATE_TRUNC('month', {sql} AT TIME ZONE INTERVAL '+09:00')::date", params
+        if connection.vendor == "sqlite":
+            return f"date({sql}, '+9 hours', 'start of month')", params
+        raise NotSupportedError("JstMonth needs PostgreSQL or SQLite")
 
 
 class PercentileCont(Aggregate):
@@ -195,8 +222,8 @@ def _days() -> JstDays:
     return JstDays("received_at", "closed_at")
 
 
-def _month() -> TruncMonth:
-    return TruncMonth("received_at", tzinfo=JST)
+def _month() -> JstMonth:
+    return JstMonth("received_at")
 
 
 def _month_key(value: Any) -> datetime.date:
@@ -333,7 +360,7 @@ def _grid(reports: QuerySet[Report]) -> list[dict[str, Any]]:
         reports.annotate(month=_month(), days=_days())
         .values("month", "status")
         .annotate(
-            n=Count("id"),
+            n=Count("*"),
             late_n=Count("id", filter=Q(late=True)),
             within_n=Count("id", filter=Q(status__in=DECIDED_STATUSES, days__lte=period)),
         )
@@ -357,50 +384,140 @@ def _months(filters: StatisticsFilter, grid: list[dict[str, Any]]) -> list[Month
     return list(rows.values())
 
 
-def _technologies(reports: QuerySet[Report]) -> list[NamedCount]:
-    counts = list(
-        reports.values("technology__code")
-        .annotate(n=Count("id"))
-        .order_by("-n", "technology__code")
-    )
-    # The latest version's name for each code (a code keeps its name across versions).
-    names: dict[str, str] = {}
-    codes = [row["technology__code"] for row in counts if row["technology__code"]]
-    for version in Technology.objects.filter(code__in=codes).order_by("code", "-effective_from"):
-        names.setdefault(version.code, version.name)
-    return [
-        NamedCount(
-            code=row["technology__code"] or "",
-            name=names.get(row["technology__code"], row["technology__code"] or "—"),
-            count=row["n"],
-        )
-        for row in counts
-    ]
+@dataclass
+class _Aggregates:
+    """What the figures are assembled from: a few hundred aggregated rows, never reports."""
+
+    grid: list[dict[str, Any]] = field(default_factory=list)
+    month_days: Percentiles = field(default_factory=dict)  # decided, per month
+    status_days: Percentiles = field(default_factory=dict)  # closed, per status
+    overall_days: tuple[float | None, float | None] = (None, None)  # decided
+    technologies: dict[int | None, int] = field(default_factory=dict)  # per technology version
+    countries: dict[str | None, int] = field(default_factory=dict)
 
 
-def _destinations(reports: QuerySet[Report]) -> list[NamedCount]:
-    rows = (
-        reports.values(
-            "counterparty_country_id",
-            "counterparty_country__name_ja",
-            "counterparty_country__name_en",
-        )
-        .annotate(n=Count("id"))
-        .order_by("-n", "counterparty_country_id")[:TOP_DESTINATIONS]
+def _aggregates_in_two_scans(reports: QuerySet[Report]) -> _Aggregates:
+    """PostgreSQL: every report figure from two passes over the filtered reports with GROUPING
+    SETS: the counts (per month and status, per technology, per country; hashed) and the
+    percentiles (per month, per status, overall; sorted). The covering index of
+    insight/migrations/0001 serves both scans without reading the report rows."""
+    decided = ", ".join(f"'{status}'" for status in DECIDED_STATUSES)
+    period = int(settings.DECISION_PERIOD_DAYS)
+    inner, params = (
+        reports.annotate(month=_month(), days=_days())
+        .values("month", "status", "late", "technology_id", "counterparty_country_id", "days")
+        .order_by()
+        .query.sql_with_params()
     )
-    return [
-        NamedCount(
-            code=row["counterparty_country_id"] or "",
-            name=str(
-                by_language(
-                    row["counterparty_country__name_ja"] or "—",
-                    row["counterparty_country__name_en"] or "—",
+    closed, closed_params = (
+        reports.filter(status__in=CLOSED_STATUSES)
+        .annotate(month=_month(), days=_days())
+        .values("month", "status", "days")
+        .order_by()
+        .query.sql_with_params()
+    )
+    # Only constants and the ORM's own SQL are formatted in; the filter values stay parameters.
+    # GROUPING(...) has a bit set for each column a row is not grouped by, the first highest.
+    counts_sql = f"""
+        SELECT GROUPING(month, status, technology_id, counterparty_country_id),
+               month, status, technology_id, counterparty_country_id, COUNT(*),
+               COUNT(*) FILTER (WHERE late),
+               COUNT(*) FILTER (WHERE status IN ({decided}) AND days <= {period})
+        FROM ({inner}) AS r
+        GROUP BY GROUPING SETS ((month, status), (technology_id), (counterparty_country_id))
+    """  # noqa: S608
+    days_sql = f"""
+        SELECT GROUPING(month, status), month, status,
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days)
+                   FILTER (WHERE status IN ({decided})),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days)
+        FROM ({closed}) AS r
+        GROUP BY GROUPING SETS ((month), (status), ())
+    """  # noqa: S608
+    found = _Aggregates()
+    # The grouping and the percentiles sort some 100,000 small rows: with the default 4 MB
+    # they spill to disk, which takes twice as long. Raised for these two statements only.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(counts_sql, params)
+        for g, month, status, technology_id, country, n, late_n, within_n in cursor.fetchall():
+            if g == 0b0011:
+                found.grid.append(
+                    {"month": month, "status": status, "n": n, "late_n": late_n}
+                    | {"within_n": within_n}
                 )
-            ),
-            count=row["n"],
+            elif g == 0b1101:
+                found.technologies[technology_id] = n
+            elif g == 0b1110:
+                found.countries[country] = n
+        cursor.execute(days_sql, closed_params)
+        # percentile_cont with an array of fractions sorts each group once for both.
+        for g, month, status, decided_days, closed_days in cursor.fetchall():
+            if g == 0b01 and decided_days is not None:
+                found.month_days[month] = (decided_days[0], decided_days[1])
+            elif g == 0b10:
+                found.status_days[status] = (closed_days[0], closed_days[1])
+            elif g == 0b11 and decided_days is not None:
+                found.overall_days = (decided_days[0], decided_days[1])
+    return found
+
+
+def _aggregates(reports: QuerySet[Report], parts: frozenset[str]) -> _Aggregates:
+    """The same aggregates query by query, each only when a part needs it (SQLite, and one
+    chart's image on PostgreSQL)."""
+    found = _Aggregates()
+    if parts & {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY}:
+        found.grid = _grid(reports)
+    decided = reports.filter(status__in=DECIDED_STATUSES)
+    if PART_MONTHS in parts:
+        found.month_days = _percentiles(decided, _month())
+    if PART_OUTCOMES in parts:
+        found.status_days = _percentiles(reports.filter(status__in=CLOSED_STATUSES), F("status"))
+    if PART_SUMMARY in parts:
+        found.overall_days = _percentiles(decided, None).get(None, (None, None))
+    if PART_TECHNOLOGIES in parts:
+        found.technologies = dict(
+            reports.values_list("technology_id").annotate(n=Count("*")).order_by()
         )
-        for row in rows
-    ]
+    if PART_DESTINATIONS in parts:
+        found.countries = dict(
+            reports.values_list("counterparty_country_id").annotate(n=Count("*")).order_by()
+        )
+    return found
+
+
+def _technologies(counts: dict[int | None, int]) -> list[NamedCount]:
+    """Counts per technology code (its versions together), under the latest version's name."""
+    by_code: dict[str, int] = {}
+    names: dict[str, str] = {}
+    versions = Technology.objects.filter(pk__in=[pk for pk in counts if pk is not None])
+    code_of = {}
+    for version in versions.order_by("code", "-effective_from"):
+        code_of[version.pk] = version.code
+        names.setdefault(version.code, version.name)
+    for pk, n in counts.items():
+        code = code_of.get(pk, "") if pk is not None else ""
+        by_code[code] = by_code.get(code, 0) + n
+    ranked = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
+    return [NamedCount(code=code, name=names.get(code, code or "—"), count=n) for code, n in ranked]
+
+
+def _destinations(counts: dict[str | None, int]) -> list[NamedCount]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))[:TOP_DESTINATIONS]
+    countries = {
+        c.code: c for c in Country.objects.filter(code__in=[code for code, _n in ranked if code])
+    }
+    result = []
+    for code, n in ranked:
+        country = countries.get(code or "")
+        name = by_language(country.name_ja, country.name_en) if country else "—"
+        result.append(NamedCount(code=code or "", name=str(name), count=n))
+    return result
+
+
+REPORT_PARTS = frozenset(
+    {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY, PART_TECHNOLOGIES, PART_DESTINATIONS}
+)
 
 
 def report_statistics(
@@ -410,12 +527,15 @@ def report_statistics(
     parts = frozenset(parts)
     reports = received_reports(filters)
     stats = ReportStatistics(filters=filters)
-    grid = _grid(reports) if parts & {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY} else []
-    decided = reports.filter(status__in=DECIDED_STATUSES)
+    if connection.vendor == "postgresql" and len(parts & REPORT_PARTS) > 1:
+        found = _aggregates_in_two_scans(reports)
+    else:
+        found = _aggregates(reports, parts)
+    grid = found.grid
 
     if PART_MONTHS in parts:
         stats.months = _months(filters, grid)
-        for month, (p50, p90) in _percentiles(decided, _month()).items():
+        for month, (p50, p90) in found.month_days.items():
             row = next(r for r in stats.months if r.month == _month_key(month))
             row.median_days, row.p90_days = p50, p90
 
@@ -423,9 +543,8 @@ def report_statistics(
         counts = dict.fromkeys(OUTCOMES, 0)
         for cell in grid:
             counts[OUTCOME_OF_STATUS[cell["status"]]] += cell["n"]
-        by_status = _percentiles(reports.filter(status__in=CLOSED_STATUSES), F("status"))
         stats.outcomes = [
-            OutcomeRow(outcome, counts[outcome], *by_status.get(outcome, (None, None)))
+            OutcomeRow(outcome, counts[outcome], *found.status_days.get(outcome, (None, None)))
             for outcome in OUTCOMES
         ]
 
@@ -446,16 +565,19 @@ def report_statistics(
                 summary.withdrawn += n
             elif OUTCOME_OF_STATUS[status] == OPEN:
                 summary.open += n
-        summary.median_days, summary.p90_days = _percentiles(decided, None).get(None, (None, None))
-        extensions = DeadlineExtension.objects.filter(report__in=reports).aggregate(
-            n=Count("id"), reports=Count("report_id", distinct=True)
-        )
+        summary.median_days, summary.p90_days = found.overall_days
+        # From the extensions' side: they are few, and each finds its report by primary key.
+        extensions = DeadlineExtension.objects.filter(
+            report__received_at__gte=filters.received_from,
+            report__received_at__lt=filters.received_before,
+            report__in=reports,
+        ).aggregate(n=Count("*"), reports=Count("report_id", distinct=True))
         summary.extensions, summary.extended_reports = extensions["n"], extensions["reports"]
 
     if PART_TECHNOLOGIES in parts:
-        stats.technologies = _technologies(reports)
+        stats.technologies = _technologies(found.technologies)
     if PART_DESTINATIONS in parts:
-        stats.destinations = _destinations(reports)
+        stats.destinations = _destinations(found.countries)
     if PART_CONSULTATIONS in parts:
         stats.consultations = consultation_statistics(
             date_from=filters.received_from,

@@ -181,3 +181,19 @@ def test_the_number_of_queries_does_not_grow_with_the_reports(world, catalog):
     before = count()
     build_reports(catalog)
     assert count() == before
+
+
+def test_one_part_at_a_time_gives_the_same_figures(world):
+    """A chart's image computes only its part, query by query; the page computes them all
+    together (on PostgreSQL in one pass): both give the same numbers."""
+    together = figures()
+    f = StatisticsFilter(month_from=MARCH, month_to=APRIL)
+    for part, attribute in (
+        (selectors.PART_MONTHS, "months"),
+        (selectors.PART_OUTCOMES, "outcomes"),
+        (selectors.PART_SUMMARY, "summary"),
+        (selectors.PART_TECHNOLOGIES, "technologies"),
+        (selectors.PART_DESTINATIONS, "destinations"),
+    ):
+        alone = selectors.report_statistics(filters=f, parts={part})
+        assert getattr(alone, attribute) == getattr(together, attribute), part
