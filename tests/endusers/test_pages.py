@@ -162,3 +162,24 @@ def test_the_report_page_reads_matches_and_precedents_in_constant_queries(
     for _ in range(11):
         decide_one()
     assert queries() == few
+
+
+def test_a_long_diff_is_cut_and_says_so(en_client, administrator, catalog, monkeypatch):
+    from endusers import views
+
+    monkeypatch.setattr(views, "DIFF_ROWS_SHOWN", 3)
+    preview = ListVersion.objects.get(pk=_upload_preview(administrator).pk)
+    en_client.force_login(administrator)
+    page = en_client.get(reverse("endusers:version_detail", args=[preview.pk])).content.decode()
+    assert "12 added, 0 removed, 0 changed." in page
+    assert "Each list below shows its first 3 rows" in page
+    diff = page[page.index('data-testid="diff"') : page.index("Discard this upload")]
+    assert diff.count('class="diff-new"') == 3
+
+
+def _upload_preview(administrator):
+    from endusers import services
+
+    return services.list_version_upload(
+        actor=administrator, file_name="list.csv", content=sample_bytes()
+    )
