@@ -1,10 +1,15 @@
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.loading import load_catalog
+from catalog.selectors import technology_for_code_on
+from compliance import services as compliance_services
+from compliance.models import ComplianceCase
 from consultations.models import GeneralDesk
 from endusers import services as enduser_services
 from endusers.models import ListVersion
@@ -95,4 +100,24 @@ class Command(BaseCommand):
                 actor=admin, file_name=sample.name, content=sample.read_bytes()
             )
             enduser_services.list_version_apply(actor=admin, version_id=preview.pk)
+        # One compliance case for organisation A, opened with guidance awaiting its answer, so
+        # that /compliance/ has something to show. Made once, through the services.
+        if not ComplianceCase.objects.exists():
+            officer = User.objects.get(username="officer_elec")
+            today = timezone.localdate()
+            case = compliance_services.case_create(
+                actor=officer,
+                organisation_id=orgs["A"].pk,
+                technology_id=technology_for_code_on("mlcc", today).pk,
+                transfer_date=today - datetime.timedelta(days=20),
+                facts="業界紙の報道により、事前報告なしに積層セラミックコンデンサの製造技術が"
+                "海外子会社へ提供されたことが判明した。",
+            )
+            compliance_services.case_open(actor=officer, case_id=case.pk)
+            compliance_services.case_issue_guidance(
+                actor=officer,
+                case_id=case.pk,
+                measures="事前報告の社内手続を整備し、提供済みの技術の管理状況を報告すること。",
+                answer_due=today + datetime.timedelta(days=14),
+            )
         self.stdout.write(f"seed_demo: {created} accounts created")
