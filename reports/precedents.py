@@ -70,9 +70,16 @@ def precedents_queryset(report: Report, *, same_destination: bool) -> Any:
 
 
 def precedents_for(
-    user: User, report: Report, *, same_destination: bool, page: int | str | None = 1
+    user: User,
+    report: Report,
+    *,
+    same_destination: bool,
+    page: int | str | None = 1,
+    strict: bool = False,
 ) -> tuple[Page, list[Precedent]]:
-    """One page of precedents for `report` as `user` may see them (the module's rule)."""
+    """One page of precedents for `report` as `user` may see them (the module's rule). Pages
+    take the nearest page for a page number out of range; `strict` (the API) raises
+    EmptyPage instead."""
     if not roles.is_meti_staff(user):
         return Paginator(Report.objects.none(), PER_PAGE).get_page(1), []
     qs = precedents_queryset(report, same_destination=same_destination).only(
@@ -83,7 +90,8 @@ def precedents_for(
         "responsible_division_id",
         "counterparty_country_id",
     )
-    paged = Paginator(qs, PER_PAGE).get_page(page)
+    paginator = Paginator(qs, PER_PAGE)
+    paged = paginator.page(page or 1) if strict else paginator.get_page(page)
     rows = list(paged.object_list)
     own = [r.pk for r in rows if r.responsible_division_id == user.division_id]
     conditions = _licence_conditions(own)

@@ -1,6 +1,8 @@
+from django.core.paginator import EmptyPage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -86,9 +88,12 @@ class ReportPrecedentsView(APIView):
         raw = request.query_params.get("page") or "1"
         if not raw.isdigit() or int(raw) < 1:
             raise serializers.ValidationError({"page": [PAGE_NUMBER_MESSAGE]})
-        page, rows = precedents_for(
-            request.user, report, same_destination=same_destination, page=int(raw)
-        )
+        try:
+            page, rows = precedents_for(
+                request.user, report, same_destination=same_destination, page=int(raw), strict=True
+            )
+        except EmptyPage:
+            raise NotFound("No such page.") from None
 
         def link(number: int) -> str:
             return replace_query_param(request.build_absolute_uri(), "page", number)

@@ -101,6 +101,10 @@ def test_precedents(people, matched):
         == 400
     )
     assert (
+        api_as(people.officer).get(f"/api/v1/reports/{report.pk}/precedents/?page=2").status_code
+        == 404
+    )
+    assert (
         api_as(people.exporter).get(f"/api/v1/reports/{report.pk}/precedents/").status_code == 403
     )
     assert (
