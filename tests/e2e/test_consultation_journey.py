@@ -104,3 +104,85 @@ def test_consult_answer_report_needed_then_file_and_link_the_report(page, catalo
     assert "契約の前に提出してください" in panel.inner_text()
     j.click("[data-testid=report-consultations] a", url=f"**/consultations/{consultation.pk}/")
     j.done()
+
+
+LONG_WORD = "https://example.jp/" + "a" * 160
+PHONE = {"width": 390, "height": 844}
+
+
+def test_every_consultation_page_fits_and_passes_axe(page, catalog, settings, tmp_path):
+    """Each role's consultation pages at 1,280 and 390 px: no sideways scrolling, badges on one
+    line, nothing serious or critical for axe; long unbroken text wraps."""
+    from consultations import lifecycle, services
+    from tests.consultations.helpers import make_people, open_consultation
+    from tests.dialogue.helpers import PDF_BYTES, upload
+    from tests.reports.helpers import submitted_report
+
+    from .axe import AxeAudit, assert_badges_on_one_line, assert_no_sideways_scroll
+
+    settings.MEDIA_ROOT = tmp_path
+    who = make_people(catalog)
+    for person, name in ((who.exporter, "exp"), (who.officer, "off"), (who.administrator, "adm")):
+        person.username = name
+        person.save()
+    # Lists show the subject in a table cell: long, with spaces, as in the report queue's test.
+    subject = ("Shenzhen Very Long Name Electronics technology licence " * 3).strip()
+    talking = open_consultation(who.exporter, subject=subject, description=LONG_WORD)
+    services.consultation_post_message(
+        actor=who.exporter,
+        consultation_id=talking.pk,
+        kind="question",
+        body=LONG_WORD,
+        files=[upload(LONG_WORD[-60:] + ".pdf", PDF_BYTES)],
+    )
+    services.consultation_post_message(
+        actor=who.officer, consultation_id=talking.pk, kind="internal_note", body="内部メモ"
+    )
+    closed = open_consultation(who.exporter, technology="")
+    services.consultation_transfer(
+        actor=who.desk_officer, consultation_id=closed.pk, division_id=who.elec.pk, reason="所管"
+    )
+    lifecycle.consultation_close(
+        actor=who.officer,
+        consultation_id=closed.pk,
+        outcome="not_needed",
+        rule="PUBLIC_OR_BASIC_RESEARCH",
+        summary=LONG_WORD,
+    )
+    services.consultation_link_report(
+        actor=who.exporter, consultation_id=closed.pk, report_id=submitted_report(who.exporter).pk
+    )
+    pages = {
+        "exp": [
+            "/consultations/",
+            "/consultations/new/",
+            f"/consultations/{talking.pk}/",
+            f"/consultations/{closed.pk}/",
+            f"/consultations/{talking.pk}/link-report/",
+            "/reports/",
+        ],
+        "off": [
+            "/consultations/",
+            "/consultations/?show=all",
+            f"/consultations/{talking.pk}/",
+            f"/consultations/{closed.pk}/",
+            f"/consultations/{talking.pk}/close/",
+            f"/consultations/{talking.pk}/transfer/",
+            f"/reports/{closed.report_links.get().report_id}/",
+        ],
+        "adm": ["/consultations/desk/"],
+    }
+    for username, paths in pages.items():
+        axe = AxeAudit(page)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        axe.sign_in(username)
+        axe.check()  # the page each lands on after signing in
+        for viewport in ({"width": 1280, "height": 800}, PHONE):
+            page.set_viewport_size(viewport)
+            for path in paths:
+                page.goto(path)
+                assert_no_sideways_scroll(page)
+                assert_badges_on_one_line(page)
+                axe.check()
+        axe.assert_every_page_checked()
+        page.context.clear_cookies()
