@@ -10,9 +10,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from consultations import lifecycle, services
 from consultations.models import Consultation
 from reports.models import Report, Status
+from tests.consultations.helpers import make_people, open_consultation
+from tests.dialogue.helpers import PDF_BYTES, upload
+from tests.reports.helpers import submitted_report
 
+from .axe import AxeAudit, assert_badges_on_one_line, assert_no_sideways_scroll
 from .test_journeys import Journey, people
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -113,13 +118,6 @@ PHONE = {"width": 390, "height": 844}
 def test_every_consultation_page_fits_and_passes_axe(page, catalog, settings, tmp_path):
     """Each role's consultation pages at 1,280 and 390 px: no sideways scrolling, badges on one
     line, nothing serious or critical for axe; long unbroken text wraps."""
-    from consultations import lifecycle, services
-    from tests.consultations.helpers import make_people, open_consultation
-    from tests.dialogue.helpers import PDF_BYTES, upload
-    from tests.reports.helpers import submitted_report
-
-    from .axe import AxeAudit, assert_badges_on_one_line, assert_no_sideways_scroll
-
     settings.MEDIA_ROOT = tmp_path
     who = make_people(catalog)
     for person, name in ((who.exporter, "exp"), (who.officer, "off"), (who.administrator, "adm")):
