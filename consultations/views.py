@@ -411,7 +411,13 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def file_report(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_for_user(request.user, pk)
-    report = services.consultation_file_report(actor=request.user, consultation_id=consultation.pk)
+    try:
+        report = services.consultation_file_report(
+            actor=request.user, consultation_id=consultation.pk
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+        return _back(consultation)
     messages.success(
         request,
         _("A draft report was started from consultation %(reference)s and linked to it.")

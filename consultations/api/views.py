@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Max, Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -89,9 +91,8 @@ class ConsultationListView(generics.ListCreateAPIView):
     @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationSerializer})
     def post(self, request: Request, *args, **kwargs) -> Response:
         if not roles.is_exporter(request.user):
-            return Response(
-                {"detail": "Only companies open consultations."}, status=status.HTTP_403_FORBIDDEN
-            )
+            # The role before the body: an officer hears 403, not a field error.
+            raise PermissionDenied(_("Only companies open consultations."))
         data = ConsultationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
