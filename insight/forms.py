@@ -7,13 +7,16 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Technology
 from portal import roles
 from portal.models import Division
-from portal.text import by_language
 
 from .selectors import MAX_MONTHS, StatisticsFilter, default_period, months_between
 
@@ -39,6 +42,25 @@ class MonthField(forms.CharField):
         return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in one pass: the country list has some 250 options, and the widget's
+    template per option was most of the page's rendering time (bench/pages.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs["name"] = name
+        selected = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) == selected else "", label)
+                for code, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+
+
 def technology_choices() -> list[tuple[str, str]]:
     """Every technology code ever notified, by its latest name (one query)."""
     names: dict[str, str] = {}
@@ -50,9 +72,10 @@ def technology_choices() -> list[tuple[str, str]]:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    countries = Country.objects.exclude(code="JP").only("code", "name_ja", "name_en")
+    english = get_language() == "en"
+    countries = Country.objects.exclude(code="JP").values_list("code", "name_ja", "name_en")
     return sorted(
-        ((c.code, f"{by_language(c.name_ja, c.name_en)} ({c.code})") for c in countries),
+        ((code, f"{en if english else ja} ({code})") for code, ja, en in countries),
         key=lambda item: item[1],
     )
 
@@ -65,8 +88,8 @@ class StatisticsFilterForm(forms.Form):
     division = forms.ModelChoiceField(
         label=_("Division"), queryset=Division.objects.none(), required=False, to_field_name="code"
     )
-    technology = forms.ChoiceField(label=_("Technology"), required=False)
-    country = forms.ChoiceField(label=_("Destination country"), required=False)
+    technology = forms.ChoiceField(label=_("Technology"), required=False, widget=PlainSelect)
+    country = forms.ChoiceField(label=_("Destination country"), required=False, widget=PlainSelect)
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)

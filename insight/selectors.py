@@ -4,8 +4,9 @@ Every figure is a GROUP BY over the reports received in the chosen period; no fu
 loops over reports in Python (only over the few aggregated rows the database returns). Days
 from receipt to decision are whole JST calendar days with the day of receipt not counted
 (初日不算入, domain.md "The 30-day decision clock"): 30 is the last day of the standard period.
-Percentiles are PostgreSQL's percentile_cont; on SQLite (development) the same interpolated
-percentile comes from a window query over the same filtered rows.
+Medians and 90th percentiles are percentile_cont's (interpolated) of a histogram of whole days
+that the database counts: the same number as PostgreSQL's percentile_cont over the reports, at
+the price of a hashed count instead of sorting every report of every group.
 """
 
 from __future__ import annotations
@@ -18,16 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.db import NotSupportedError, connection, transaction
 from django.db.models import (
-    Aggregate,
     Count,
     DateField,
-    F,
-    FloatField,
     Func,
     IntegerField,
     Q,
     QuerySet,
-    Value,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -198,26 +195,6 @@ class JstMonth(Func):
         raise NotSupportedError("JstMonth needs PostgreSQL or SQLite")
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "percentile_cont"
-    output_field = FloatField()
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        if not 0 <= fraction <= 1:
-            raise ValueError("fraction must lie between 0 and 1")
-        self.fraction = float(fraction)
-        super().__init__(expression, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        raise NotSupportedError("percentile_cont needs PostgreSQL")
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        template = f"percentile_cont({self.fraction!r}) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
-
-
 def _days() -> JstDays:
     return JstDays("received_at", "closed_at")
 
@@ -235,46 +212,32 @@ def _month_key(value: Any) -> datetime.date:
 
 
 Percentiles = dict[Any, tuple[float | None, float | None]]
+Histogram = dict[int, int]  # whole days -> reports
 
 
-def _percentiles(reports: QuerySet[Report], group: Any | None) -> Percentiles:
-    """Median and 90th percentile of the days to closing of `reports`, per value of `group`
-    (an expression; None: one figure for all, under the key None). One query."""
-    key = group if group is not None else Value(0)
-    if connection.vendor == "postgresql":
-        rows = (
-            reports.annotate(g=key, days=_days())
-            .values("g")
-            .annotate(p50=PercentileCont("days", 0.5), p90=PercentileCont("days", 0.9))
-            .order_by()
-        )
-        return {(row["g"] if group is not None else None): (row["p50"], row["p90"]) for row in rows}
-    # SQLite: rank the rows of each group by days and interpolate between the two ranks around
-    # fraction * (n - 1), as percentile_cont does.
-    inner, params = (
-        reports.annotate(g=key, days=_days()).values("g", "days").order_by().query.sql_with_params()
-    )
-    picks = []
-    for fraction in (0.5, 0.9):
-        pos = f"((n - 1) * {fraction!r})"
-        low = f"CAST({pos} AS INTEGER)"
-        picks.append(
-            f"SUM(CASE WHEN rn = {low} THEN days * (1 - ({pos} - {low}))"
-            f" WHEN rn = {low} + 1 THEN days * ({pos} - {low}) ELSE 0 END)"
-        )
-    # Only constants and the ORM's own SQL are formatted in; the filter values stay parameters.
-    sql = (
-        f"SELECT g, {picks[0]}, {picks[1]} FROM ("  # noqa: S608
-        "SELECT g, days, ROW_NUMBER() OVER (PARTITION BY g ORDER BY days) - 1 AS rn,"
-        " COUNT(*) OVER (PARTITION BY g) AS n"
-        f" FROM ({inner})) GROUP BY g"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {
-            (g if group is not None else None): (float(p50), float(p90))
-            for g, p50, p90 in cursor.fetchall()
-        }
+def percentile_cont(histogram: Histogram, fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont over the values a histogram counts: the value at position
+    fraction * (n - 1) of the sorted values, interpolated between its two neighbours."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    low = int(position)
+    values: list[float] = []
+    seen = 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        while len(values) < 2 and seen > low + len(values):
+            values.append(days)
+        if len(values) == 2:
+            break
+    if len(values) == 1:
+        return float(values[0])
+    return values[0] + (position - low) * (values[1] - values[0])
+
+
+def _median_p90(histogram: Histogram) -> tuple[float | None, float | None]:
+    return percentile_cont(histogram, 0.5), percentile_cont(histogram, 0.9)
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -353,21 +316,6 @@ class ReportStatistics:
     compliance: dict[str, Any] = field(default_factory=dict)
 
 
-def _grid(reports: QuerySet[Report]) -> list[dict[str, Any]]:
-    """Counts per (JST month of receipt, status): the one query the counts come from."""
-    period = settings.DECISION_PERIOD_DAYS
-    return list(
-        reports.annotate(month=_month(), days=_days())
-        .values("month", "status")
-        .annotate(
-            n=Count("*"),
-            late_n=Count("id", filter=Q(late=True)),
-            within_n=Count("id", filter=Q(status__in=DECIDED_STATUSES, days__lte=period)),
-        )
-        .order_by()
-    )
-
-
 def _months(filters: StatisticsFilter, grid: list[dict[str, Any]]) -> list[MonthRow]:
     rows = {m: MonthRow(month=m, counts=dict.fromkeys(OUTCOMES, 0)) for m in filters.months()}
     for cell in grid:
@@ -386,102 +334,97 @@ def _months(filters: StatisticsFilter, grid: list[dict[str, Any]]) -> list[Month
 
 @dataclass
 class _Aggregates:
-    """What the figures are assembled from: a few hundred aggregated rows, never reports."""
+    """What the figures are made from: aggregated rows only (a few thousand at most)."""
 
-    grid: list[dict[str, Any]] = field(default_factory=list)
-    month_days: Percentiles = field(default_factory=dict)  # decided, per month
-    status_days: Percentiles = field(default_factory=dict)  # closed, per status
-    overall_days: tuple[float | None, float | None] = (None, None)  # decided
+    # (JST month of receipt, status, whole days to closing or None) -> (reports, late ones)
+    histogram: dict[tuple[Any, str, int | None], tuple[int, int]] = field(default_factory=dict)
     technologies: dict[int | None, int] = field(default_factory=dict)  # per technology version
     countries: dict[str | None, int] = field(default_factory=dict)
 
+    def grid(self) -> list[dict[str, Any]]:
+        """Counts per (month, status); `within_n`: decided within the standard period."""
+        period = settings.DECISION_PERIOD_DAYS
+        cells: dict[tuple[Any, str], dict[str, Any]] = {}
+        for (month, status, days), (n, late_n) in self.histogram.items():
+            cell = cells.setdefault(
+                (month, status),
+                {"month": month, "status": status, "n": 0, "late_n": 0, "within_n": 0},
+            )
+            cell["n"] += n
+            cell["late_n"] += late_n
+            if status in DECIDED_STATUSES and days is not None and days <= period:
+                cell["within_n"] += n
+        return list(cells.values())
 
-def _aggregates_in_two_scans(reports: QuerySet[Report]) -> _Aggregates:
-    """PostgreSQL: every report figure from two passes over the filtered reports with GROUPING
-    SETS: the counts (per month and status, per technology, per country; hashed) and the
-    percentiles (per month, per status, overall; sorted). The covering index of
-    insight/migrations/0001 serves both scans without reading the report rows."""
-    decided = ", ".join(f"'{status}'" for status in DECIDED_STATUSES)
-    period = int(settings.DECISION_PERIOD_DAYS)
+    def days(self, key: Any, statuses: Iterable[str]) -> Percentiles:
+        """Median and 90th percentile of the days to closing of reports in `statuses`, per
+        month (key "month"), per status (key "status") or for all (key None)."""
+        statuses = frozenset(statuses)
+        position = {"month": 0, "status": 1}.get(key)
+        histograms: dict[Any, Histogram] = {}
+        for cell, (n, _late) in self.histogram.items():
+            days = cell[2]
+            if days is not None and cell[1] in statuses:
+                histogram = histograms.setdefault(None if position is None else cell[position], {})
+                histogram[days] = histogram.get(days, 0) + n
+        return {group: _median_p90(histogram) for group, histogram in histograms.items()}
+
+
+def _aggregates_in_one_scan(reports: QuerySet[Report]) -> _Aggregates:
+    """PostgreSQL: one pass over the filtered reports (an index-only scan of the covering index
+    of insight/migrations/0001) with GROUPING SETS: reports per (month, status, days), per
+    technology and per country, all hashed, none sorted."""
     inner, params = (
         reports.annotate(month=_month(), days=_days())
         .values("month", "status", "late", "technology_id", "counterparty_country_id", "days")
         .order_by()
         .query.sql_with_params()
     )
-    closed, closed_params = (
-        reports.filter(status__in=CLOSED_STATUSES)
-        .annotate(month=_month(), days=_days())
-        .values("month", "status", "days")
-        .order_by()
-        .query.sql_with_params()
-    )
-    # Only constants and the ORM's own SQL are formatted in; the filter values stay parameters.
-    # GROUPING(...) has a bit set for each column a row is not grouped by, the first highest.
-    counts_sql = f"""
-        SELECT GROUPING(month, status, technology_id, counterparty_country_id),
-               month, status, technology_id, counterparty_country_id, COUNT(*),
-               COUNT(*) FILTER (WHERE late),
-               COUNT(*) FILTER (WHERE status IN ({decided}) AND days <= {period})
+    # Only the ORM's own SQL is formatted in; the filter values stay parameters. GROUPING(...)
+    # has a bit set for each column a row is not grouped by, the first column the highest.
+    sql = f"""
+        SELECT GROUPING(month, status, days, technology_id, counterparty_country_id),
+               month, status, days, technology_id, counterparty_country_id,
+               COUNT(*), COUNT(*) FILTER (WHERE late)
         FROM ({inner}) AS r
-        GROUP BY GROUPING SETS ((month, status), (technology_id), (counterparty_country_id))
-    """  # noqa: S608
-    days_sql = f"""
-        SELECT GROUPING(month, status), month, status,
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days)
-                   FILTER (WHERE status IN ({decided})),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days)
-        FROM ({closed}) AS r
-        GROUP BY GROUPING SETS ((month), (status), ())
+        GROUP BY GROUPING SETS ((month, status, days), (technology_id), (counterparty_country_id))
     """  # noqa: S608
     found = _Aggregates()
-    # The grouping and the percentiles sort some 100,000 small rows: with the default 4 MB
-    # they spill to disk, which takes twice as long. Raised for these two statements only.
+    # With the default 4 MB the planner expects the hash tables not to fit and sorts the rows
+    # instead, four times slower; they take a few MB. Raised for this statement only.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '32MB'")
-        cursor.execute(counts_sql, params)
-        for g, month, status, technology_id, country, n, late_n, within_n in cursor.fetchall():
-            if g == 0b0011:
-                found.grid.append(
-                    {"month": month, "status": status, "n": n, "late_n": late_n}
-                    | {"within_n": within_n}
-                )
-            elif g == 0b1101:
+        cursor.execute(sql, params)
+        for g, month, status, days, technology_id, country, n, late_n in cursor.fetchall():
+            if g == 0b00011:
+                found.histogram[(month, status, days)] = (n, late_n)
+            elif g == 0b11101:
                 found.technologies[technology_id] = n
-            elif g == 0b1110:
+            elif g == 0b11110:
                 found.countries[country] = n
-        cursor.execute(days_sql, closed_params)
-        # percentile_cont with an array of fractions sorts each group once for both.
-        for g, month, status, decided_days, closed_days in cursor.fetchall():
-            if g == 0b01 and decided_days is not None:
-                found.month_days[month] = (decided_days[0], decided_days[1])
-            elif g == 0b10:
-                found.status_days[status] = (closed_days[0], closed_days[1])
-            elif g == 0b11 and decided_days is not None:
-                found.overall_days = (decided_days[0], decided_days[1])
     return found
 
 
 def _aggregates(reports: QuerySet[Report], parts: frozenset[str]) -> _Aggregates:
-    """The same aggregates query by query, each only when a part needs it (SQLite, and one
-    chart's image on PostgreSQL)."""
+    """The same aggregates, one query each, only those a part needs (SQLite; a chart image)."""
     found = _Aggregates()
     if parts & {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY}:
-        found.grid = _grid(reports)
-    decided = reports.filter(status__in=DECIDED_STATUSES)
-    if PART_MONTHS in parts:
-        found.month_days = _percentiles(decided, _month())
-    if PART_OUTCOMES in parts:
-        found.status_days = _percentiles(reports.filter(status__in=CLOSED_STATUSES), F("status"))
-    if PART_SUMMARY in parts:
-        found.overall_days = _percentiles(decided, None).get(None, (None, None))
+        rows = (
+            reports.annotate(month=_month(), days=_days())
+            .values_list("month", "status", "days")
+            .annotate(n=Count("id"), late_n=Count("id", filter=Q(late=True)))
+            .order_by()
+        )
+        found.histogram = {
+            (month, status, days): (n, late_n) for month, status, days, n, late_n in rows
+        }
     if PART_TECHNOLOGIES in parts:
         found.technologies = dict(
-            reports.values_list("technology_id").annotate(n=Count("*")).order_by()
+            reports.values_list("technology_id").annotate(n=Count("id")).order_by()
         )
     if PART_DESTINATIONS in parts:
         found.countries = dict(
-            reports.values_list("counterparty_country_id").annotate(n=Count("*")).order_by()
+            reports.values_list("counterparty_country_id").annotate(n=Count("id")).order_by()
         )
     return found
 
@@ -528,23 +471,24 @@ def report_statistics(
     reports = received_reports(filters)
     stats = ReportStatistics(filters=filters)
     if connection.vendor == "postgresql" and len(parts & REPORT_PARTS) > 1:
-        found = _aggregates_in_two_scans(reports)
+        found = _aggregates_in_one_scan(reports)
     else:
         found = _aggregates(reports, parts)
-    grid = found.grid
+    grid = found.grid()
 
     if PART_MONTHS in parts:
         stats.months = _months(filters, grid)
-        for month, (p50, p90) in found.month_days.items():
+        for month, (p50, p90) in found.days("month", DECIDED_STATUSES).items():
             row = next(r for r in stats.months if r.month == _month_key(month))
             row.median_days, row.p90_days = p50, p90
 
     if PART_OUTCOMES in parts:
         counts = dict.fromkeys(OUTCOMES, 0)
+        by_status = found.days("status", CLOSED_STATUSES)
         for cell in grid:
             counts[OUTCOME_OF_STATUS[cell["status"]]] += cell["n"]
         stats.outcomes = [
-            OutcomeRow(outcome, counts[outcome], *found.status_days.get(outcome, (None, None)))
+            OutcomeRow(outcome, counts[outcome], *by_status.get(outcome, (None, None)))
             for outcome in OUTCOMES
         ]
 
@@ -565,7 +509,9 @@ def report_statistics(
                 summary.withdrawn += n
             elif OUTCOME_OF_STATUS[status] == OPEN:
                 summary.open += n
-        summary.median_days, summary.p90_days = found.overall_days
+        summary.median_days, summary.p90_days = found.days(None, DECIDED_STATUSES).get(
+            None, (None, None)
+        )
         # From the extensions' side: they are few, and each finds its report by primary key.
         extensions = DeadlineExtension.objects.filter(
             report__received_at__gte=filters.received_from,

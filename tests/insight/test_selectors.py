@@ -197,3 +197,30 @@ def test_one_part_at_a_time_gives_the_same_figures(world):
     ):
         alone = selectors.report_statistics(filters=f, parts={part})
         assert getattr(alone, attribute) == getattr(together, attribute), part
+
+
+def _interpolated(values, fraction):
+    values = sorted(values)
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (position - low) * (values[high] - values[low])
+
+
+def test_percentiles_of_a_histogram_are_percentile_cont():
+    import random
+
+    rng = random.Random(16)
+    assert selectors.percentile_cont({}, 0.5) is None
+    assert selectors.percentile_cont({7: 1}, 0.9) == 7
+    # 10, 17, 36: the 90th percentile lies 0.8 of the way from 17 to 36
+    assert selectors.percentile_cont({10: 1, 17: 1, 36: 1}, 0.9) == pytest.approx(32.2)
+    for _ in range(200):
+        values = [rng.randrange(0, 60) for _ in range(rng.randrange(1, 40))]
+        histogram = {}
+        for v in values:
+            histogram[v] = histogram.get(v, 0) + 1
+        for fraction in (0.5, 0.9):
+            assert selectors.percentile_cont(histogram, fraction) == pytest.approx(
+                _interpolated(values, fraction)
+            )
