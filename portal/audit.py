@@ -56,6 +56,7 @@ VERB_LABELS = {
     "organisation_application.submit": gettext_lazy("Applied to register a company"),
     "organisation_application.confirm": gettext_lazy("Confirmed the applicant's e-mail"),
     "organisation_application.approve": gettext_lazy("Approved a company's application"),
+    "organisation_application.purge": gettext_lazy("Deleted an application never confirmed"),
     "organisation_application.reject": gettext_lazy("Rejected a company's application"),
     "organisation.second_factor_required": gettext_lazy("Changed the second-factor requirement"),
     "invitation.send": gettext_lazy("Invited a colleague"),
