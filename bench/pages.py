@@ -69,6 +69,11 @@ def rows() -> list[Row]:
         .first()
     )
     assert inform is not None
+    from django.utils import timezone
+
+    this_month = timezone.localdate().replace(day=1)
+    first_month = this_month.replace(year=this_month.year - 2)
+    statistics_all = f"/statistics/?from_month={first_month:%Y-%m}&to_month={this_month:%Y-%m}"
     return [
         Row("officer queue, default", "bench_officer", "/dialogue/queue/", 100),
         Row("queue search q=Shanghai", "bench_officer", "/dialogue/queue/?q=Shanghai", 150),
@@ -84,6 +89,17 @@ def rows() -> list[Row]:
         ),
         Row("report PDF", "bench_exporter", f"/reports/{report_id}/pdf/", 500),
         Row("inform PDF", "bench_exporter", f"/informs/{inform.pk}/notice.pdf", 500),
+        # Statistics (insight): every division over the 24 months the seed spreads 100,000
+        # reports across, the supervisor's default (their division, 12 months), and the
+        # heaviest chart image (months by outcome, all divisions).
+        Row("statistics, all divisions, 24 months", "bench_admin", statistics_all, 200),
+        Row("statistics, supervisor's division", "bench_supervisor", "/statistics/", 200),
+        Row(
+            "statistics chart, months by outcome",
+            "bench_admin",
+            statistics_all.replace("/statistics/?", "/statistics/charts/months.svg?"),
+            200,
+        ),
     ]
 
 
