@@ -8,13 +8,15 @@ matches are written in one transaction, so a rerun or a second worker adds nothi
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
@@ -129,30 +131,57 @@ def counterparty_names(report: Report) -> list[str]:
     return [n for n in [report.counterparty_name] if n and n.strip()]
 
 
-# What was screened, as SQL over the reports table: the counterparty's country and name. An
-# amendment that changes either changes the digest, and the report is screened again.
-NAMES_DIGEST = "md5(coalesce(r.counterparty_country_id, '') || '|' || r.counterparty_name)"
-_OPEN_VALUES = sorted(str(s) for s in OPEN_STATUSES)
+def names_digest(country_code: str | None, name: str) -> str:
+    """What was screened: the counterparty's country and name. An amendment that changes either
+    changes the digest, and the report is screened again (ScreeningRun.names_digest)."""
+    text = f"{country_code or ''}|{name or ''}"
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _claim(version_id: int, report_ids: list[int]) -> dict[int, int]:
-    """Mark those of these reports that are open as screened against the version with their
-    counterparty as it is now, in one statement; {report id: run id} of the marks this call
-    made (a report already screened so is left out). A concurrent claim of the same report
-    waits until the first commits, then finds it taken, so two workers never both screen it."""
-    if not report_ids:
+def report_names_digest(report: Report) -> str:
+    return names_digest(report.counterparty_country_id, report.counterparty_name)
+
+
+# The columns screening reads of a report (the claim, the compare and the notification).
+_REPORT_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "counterparty_name",
+    "counterparty_country_id",
+    "responsible_division_id",
+    "assigned_officer_id",
+)
+
+
+def _claim(version_id: int, reports: list[Report]) -> dict[int, int]:
+    """Mark these reports as screened against the version with their counterparty as read;
+    {report id: run id} of the marks this call made (a report already screened so is left
+    out). The marks are inserted with a token of this call, conflicts on the unique (version,
+    report, names digest) ignored, and read back by the token. On PostgreSQL a concurrent
+    claim of the same report waits until the first commits, then finds it taken, so two
+    workers never both screen it; SQLite writes one transaction at a time."""
+    if not reports:
         return {}
-    runs, reports = ScreeningRun._meta.db_table, Report._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {runs} (version_id, report_id, names_digest, match_count, screened_at) "  # noqa: S608
-            f"SELECT %s, r.id, {NAMES_DIGEST}, 0, CURRENT_TIMESTAMP FROM {reports} r "
-            f"WHERE r.id = ANY(%s) AND r.status = ANY(%s) ORDER BY r.id "
-            f"ON CONFLICT (version_id, report_id, names_digest) DO NOTHING "
-            f"RETURNING report_id, id",
-            [version_id, report_ids, _OPEN_VALUES],
-        )
-        return dict(cursor.fetchall())
+    token = uuid.uuid4()
+    ScreeningRun.objects.bulk_create(
+        [
+            ScreeningRun(
+                version_id=version_id,
+                report_id=report.pk,
+                names_digest=report_names_digest(report),
+                claim=token,
+            )
+            # In report order, so that concurrent claims take their row locks in one order.
+            for report in sorted(reports, key=lambda r: r.pk)
+        ],
+        ignore_conflicts=True,
+    )
+    return dict(
+        ScreeningRun.objects.filter(
+            version_id=version_id, report_id__in=[r.pk for r in reports], claim=token
+        ).values_list("report_id", "id")
+    )
 
 
 @transaction.atomic
@@ -162,20 +191,16 @@ def reports_screen(*, version_id: int, report_ids: Sequence[int]) -> int:
     version = version_in_force()
     if version is None or version.pk != version_id:
         return 0  # not applied, or a newer version was applied since: its screening covers it
-    claimed = _claim(version.pk, sorted(set(report_ids)))
+    reports = list(
+        Report.objects.filter(pk__in=sorted(set(report_ids)), status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .only(*_REPORT_FIELDS)
+    )
+    claimed = _claim(version.pk, reports)
     if not claimed:
         return 0
-    reports = list(
-        Report.objects.filter(pk__in=list(claimed)).only(
-            "id",
-            "reference",
-            "status",
-            "counterparty_name",
-            "counterparty_country_id",
-            "responsible_division_id",
-            "assigned_officer_id",
-        )
-    )
+    # Screened as read: the names screened are those the claim's digest was made of.
+    reports = [r for r in reports if r.pk in claimed]
     screener = Screener(version)
     screener.load({r.counterparty_country_id for r in reports if r.counterparty_country_id})
     matches: list[Match] = []
@@ -227,18 +252,30 @@ def _tell_divisions(reports: list[Report], found: dict[int, int], version: ListV
     )
 
 
-def open_report_ids_unscreened(version: ListVersion, limit: int) -> list[int]:
+def open_report_ids_unscreened(version: ListVersion, limit: int, chunk: int = 2000) -> list[int]:
     """Open reports not yet screened against this version with their counterparty as it is
-    now (never screened, or amended since), oldest first."""
-    runs, reports = ScreeningRun._meta.db_table, Report._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT r.id FROM {reports} r WHERE r.status = ANY(%s) AND NOT EXISTS ("  # noqa: S608
-            f"SELECT 1 FROM {runs} s WHERE s.version_id = %s AND s.report_id = r.id "
-            f"AND s.names_digest = {NAMES_DIGEST}) ORDER BY r.id LIMIT %s",
-            [_OPEN_VALUES, version.pk, limit],
+    now (never screened, or amended since), oldest first: open reports are read a chunk at a
+    time and their digests compared with the version's marks of that chunk."""
+    found: list[int] = []
+    after = 0
+    while len(found) < limit:
+        rows = list(
+            Report.objects.filter(status__in=OPEN_STATUSES, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "counterparty_country_id", "counterparty_name")[:chunk]
         )
-        return [row[0] for row in cursor.fetchall()]
+        if not rows:
+            break
+        after = rows[-1][0]
+        screened = set(
+            ScreeningRun.objects.filter(
+                version=version, report_id__in=[row[0] for row in rows]
+            ).values_list("report_id", "names_digest")
+        )
+        found.extend(
+            pk for pk, country, name in rows if (pk, names_digest(country, name)) not in screened
+        )
+    return found[:limit]
 
 
 def open_report_ids() -> list[int]:

@@ -196,3 +196,18 @@ def test_an_amended_counterparty_is_screened_again_by_the_sweep(people, administ
     ]
     assert tasks.sweep_unscreened() == 0
     assert ScreeningRun.objects.filter(report=report, version=version).count() == 2
+
+
+def test_the_sweep_reads_open_reports_chunk_by_chunk_oldest_first(people, administrator):
+    from endusers import screening
+
+    version = apply_list(administrator, sample_bytes())
+    reports = [submitted_report(people.exporter) for _ in range(5)]
+    closed = submitted_report(people.exporter)
+    lifecycle.report_withdraw(actor=people.exporter, report_id=closed.pk, reason="cancelled")
+    screening.reports_screen(version_id=version.pk, report_ids=[reports[1].pk, reports[3].pk])
+    ids = [r.pk for r in reports]
+    unscreened = [ids[0], ids[2], ids[4]]
+    assert screening.open_report_ids_unscreened(version, limit=10, chunk=2) == unscreened
+    assert screening.open_report_ids_unscreened(version, limit=2, chunk=2) == unscreened[:2]
+    assert screening.open_report_ids_unscreened(version, limit=10, chunk=1) == unscreened
