@@ -55,6 +55,10 @@ def test_a_case_from_a_late_report_to_an_acknowledged_order(page, catalog):
     factories.SupervisorFactory(username="sup1", division=catalog["elec"])
     factories.SupervisorFactory(username="sup2", division=catalog["elec"])
     report = late_report(exporter)
+    # The wording is data seeded by a migration; an earlier transactional test's flush may have
+    # removed it, so the journey writes its own, as an administrator would.
+    for kind, text in WORDING.items():
+        NoticeWording.objects.update_or_create(kind=kind, defaults={"legal_basis": text})
     journey = Journey(page)
 
     # The officer opens a draft case from the report flagged late, then opens it to the company.
@@ -143,4 +147,8 @@ def test_a_case_from_a_late_report_to_an_acknowledged_order(page, catalog):
     journey.axe.assert_every_page_checked()
 
 
+WORDING = {
+    "guidance": "外国為替及び外国貿易法第55条の8の規定による事前報告がなかったため、指導及び助言を行う。",
+    "order": "外国為替及び外国貿易法第55条の8の規定による事前報告がなかったため、改善を命ずる。",
+}
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
