@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from dialogue.models import Attachment
 from dialogue.services import message_post
 from reports.models import Report
 from tests import factories
@@ -118,7 +119,7 @@ def test_attachment_with_a_malformed_message_id_is_400(people, value, settings, 
         format="multipart",
     )
     assert response.status_code == 400 and "message" in response.json()
-    assert not report.attachments.exists()
+    assert not Attachment.objects.filter(thread__report=report).exists()
 
 
 # --- the pages' lists -----------------------------------------------------------------------
