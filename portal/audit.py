@@ -91,6 +91,12 @@ VERB_LABELS = {
     "gbizid.unlink": gettext_lazy("Unlinked a gBizID account"),
     "gbizid.refused": gettext_lazy("Refused a sign-in with gBizID"),
     "gbizid.failed": gettext_lazy("Sign-in with gBizID did not complete"),
+    "consultation.open": gettext_lazy("Opened a consultation"),
+    "consultation.transfer": gettext_lazy("Transferred a consultation to another division"),
+    "consultation.close": gettext_lazy("Closed a consultation"),
+    "consultation.file_report": gettext_lazy("Filed a report from a consultation"),
+    "consultation.link_report": gettext_lazy("Linked a report to a consultation"),
+    "consultation.general_desk": gettext_lazy("Changed the general desk for consultations"),
     "compliance.create": gettext_lazy("Created a compliance case (draft)"),
     "compliance.open": gettext_lazy("Opened a compliance case to the organisation"),
     "compliance.issue_guidance": gettext_lazy("Issued guidance and advice"),
@@ -181,9 +187,12 @@ def _key_label(key: str, model: Any) -> str:
         return str(KEY_LABELS[key])
     if model is not None:
         try:
-            return str(model._meta.get_field(key).verbose_name)
+            field = model._meta.get_field(key)
         except FieldDoesNotExist:
-            pass
+            field = None
+        # A reverse relation (a payload key named like `entries`) has no verbose name.
+        if field is not None and not field.auto_created:
+            return str(field.verbose_name)
     return key.replace("_", " ")
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance import lifecycle as compliance_lifecycle
+from consultations import lifecycle as consultation_lifecycle
 from portal.audit import VERB_LABELS
 from portal.services import audit_record
 from reports.lifecycle import TRANSITION_LABELS
@@ -29,7 +31,10 @@ AUDITING_CALLS = {"audit_record", "audit_record_many", "_entry_create", "_entry_
 
 def _written_verbs() -> set[str]:
     """Every verb the code gives audit_record() (directly or through the catalog's helpers)."""
-    verbs = {f"report.{name}" for name in TRANSITION_LABELS}  # lifecycle: f"report.{name}"
+    # The lifecycles write f"<kind>.{name}" for each of their transitions.
+    verbs = {f"report.{name}" for name in TRANSITION_LABELS}
+    verbs |= {f"consultation.{name}" for name in consultation_lifecycle.TRANSITION_LABELS}
+    verbs |= {f"compliance.{name}" for name in compliance_lifecycle.TRANSITION_LABELS}
     for path in ROOT.glob("*/*.py"):
         if path.parts[-2] in {"tests", "bench"}:
             continue
@@ -150,3 +155,16 @@ def test_csv_export_streams_the_filtered_rows_in_words(client, catalog):
 def test_csv_export_of_a_malformed_filter_is_400(client):
     client.force_login(factories.AdministratorFactory())
     assert client.get(reverse("audit_export"), {"since": "soon"}).status_code == 400
+
+
+def test_a_payload_key_named_like_a_reverse_relation_is_shown_as_words(catalog):
+    """A payload key that is also the name of a reverse relation on the target's model (a
+    report's `transitions`) has no verbose name: the row still reads, the key in words."""
+    from portal.audit import readable_changes
+    from portal.models import AuditRecord
+
+    report = submitted_report(factories.ExporterFactory())
+    audit_record(actor=None, verb="report.submit", target=report, payload={"transitions": 3})
+    record = AuditRecord.objects.filter(verb="report.submit").latest("pk")
+    labels = [str(change.label) for change in readable_changes(record)]
+    assert "transitions" in labels
