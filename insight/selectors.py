@@ -12,7 +12,8 @@ the price of a hashed count instead of sorting every report of every group.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,6 +371,18 @@ class _Aggregates:
         return {group: _median_p90(histogram) for group, histogram in histograms.items()}
 
 
+@contextmanager
+def _room_to_hash() -> Iterator[None]:
+    """On PostgreSQL, for the statements inside: with the default 4 MB of work_mem the planner
+    expects the hash tables of 100,000 reports not to fit and sorts the rows instead, four
+    times slower; they take a few MB. Raised for this transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+
+
 def _aggregates_in_one_scan(reports: QuerySet[Report]) -> _Aggregates:
     """PostgreSQL: one pass over the filtered reports (an index-only scan of the covering index
     of insight/migrations/0001) with GROUPING SETS: reports per (month, status, days), per
@@ -390,10 +403,7 @@ def _aggregates_in_one_scan(reports: QuerySet[Report]) -> _Aggregates:
         GROUP BY GROUPING SETS ((month, status, days), (technology_id), (counterparty_country_id))
     """  # noqa: S608
     found = _Aggregates()
-    # With the default 4 MB the planner expects the hash tables not to fit and sorts the rows
-    # instead, four times slower; they take a few MB. Raised for this statement only.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '32MB'")
+    with _room_to_hash(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         for g, month, status, days, technology_id, country, n, late_n in cursor.fetchall():
             if g == 0b00011:
@@ -406,7 +416,7 @@ def _aggregates_in_one_scan(reports: QuerySet[Report]) -> _Aggregates:
 
 
 def _aggregates(reports: QuerySet[Report], parts: frozenset[str]) -> _Aggregates:
-    """The same aggregates, one query each, only those a part needs (SQLite; a chart image)."""
+    """The same aggregates, one query each, only those a part needs (SQLite)."""
     found = _Aggregates()
     if parts & {PART_MONTHS, PART_OUTCOMES, PART_SUMMARY}:
         rows = (
@@ -415,9 +425,10 @@ def _aggregates(reports: QuerySet[Report], parts: frozenset[str]) -> _Aggregates
             .annotate(n=Count("id"), late_n=Count("id", filter=Q(late=True)))
             .order_by()
         )
-        found.histogram = {
-            (month, status, days): (n, late_n) for month, status, days, n, late_n in rows
-        }
+        with _room_to_hash():
+            found.histogram = {
+                (month, status, days): (n, late_n) for month, status, days, n, late_n in rows
+            }
     if PART_TECHNOLOGIES in parts:
         found.technologies = dict(
             reports.values_list("technology_id").annotate(n=Count("id")).order_by()
@@ -470,7 +481,7 @@ def report_statistics(
     parts = frozenset(parts)
     reports = received_reports(filters)
     stats = ReportStatistics(filters=filters)
-    if connection.vendor == "postgresql" and len(parts & REPORT_PARTS) > 1:
+    if connection.vendor == "postgresql" and parts & REPORT_PARTS:
         found = _aggregates_in_one_scan(reports)
     else:
         found = _aggregates(reports, parts)

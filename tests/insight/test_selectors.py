@@ -184,8 +184,8 @@ def test_the_number_of_queries_does_not_grow_with_the_reports(world, catalog):
 
 
 def test_one_part_at_a_time_gives_the_same_figures(world):
-    """A chart's image computes only its part, query by query; the page computes them all
-    together (on PostgreSQL in one pass): both give the same numbers."""
+    """A chart's image asks for its part only, the page for all of them (on SQLite one query
+    per part): both give the same numbers."""
     together = figures()
     f = StatisticsFilter(month_from=MARCH, month_to=APRIL)
     for part, attribute in (
