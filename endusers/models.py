@@ -100,7 +100,8 @@ class ScreeningRun(models.Model):
 
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(ListVersion, on_delete=models.PROTECT, related_name="+")
-    # md5 of the counterparty's country and name as screened (endusers.screening.names_digest).
+    # md5 of the counterparty's country, name and other names as screened
+    # (endusers.screening.names_digest).
     names_digest = models.CharField(max_length=32)
     # The screening call that made the mark: the claim reads back its own marks by it.
     claim = models.UUIDField(null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -125,21 +126,48 @@ class Screener:
         return self._countries[country_code].candidates(names, self.threshold)
 
 
+# Between the counterparty's other names as the exporter writes them (report form help text).
+_OTHER_NAMES_SEPARATORS = re.compile(r"[;；、\r\n]+")
+# A comma may separate two names or sit inside one ("Example Co., Ltd."): both are screened.
+_COMMAS = re.compile(r"[,，]+")
+
+
+def split_other_names(text: str) -> list[str]:
+    """The names in the counterparty's other names: split on semicolons (half- and full-width),
+    the ideographic comma and line breaks; a part with a comma is screened whole and also as
+    its comma-separated pieces. In order, without repeats."""
+    names: list[str] = []
+    for part in _OTHER_NAMES_SEPARATORS.split(text or ""):
+        pieces = [part, *_COMMAS.split(part)] if _COMMAS.search(part) else [part]
+        for piece in pieces:
+            piece = piece.strip()
+            if piece and piece not in names:
+                names.append(piece)
+    return names
+
+
 def counterparty_names(report: Report) -> list[str]:
-    """The names screened: the counterparty's name. (The report form has no field for its
-    other names; an officer who learns of one can screen it by hand on the list's page.)"""
-    return [n for n in [report.counterparty_name] if n and n.strip()]
+    """The names screened: the counterparty's name and each of its other names."""
+    names = [report.counterparty_name.strip()] if report.counterparty_name.strip() else []
+    names += [n for n in split_other_names(report.counterparty_other_names) if n not in names]
+    return names
 
 
-def names_digest(country_code: str | None, name: str) -> str:
-    """What was screened: the counterparty's country and name. An amendment that changes either
-    changes the digest, and the report is screened again (ScreeningRun.names_digest)."""
+def names_digest(country_code: str | None, name: str, other_names: str = "") -> str:
+    """What was screened: the counterparty's country, name and other names. An amendment that
+    changes any of them changes the digest, and the report is screened again
+    (ScreeningRun.names_digest). Without other names, the digest is that of marks made before
+    the report had the field."""
     text = f"{country_code or ''}|{name or ''}"
+    if other_names:
+        text += f"|{other_names}"
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def report_names_digest(report: Report) -> str:
-    return names_digest(report.counterparty_country_id, report.counterparty_name)
+    return names_digest(
+        report.counterparty_country_id, report.counterparty_name, report.counterparty_other_names
+    )
 
 
 # The columns screening reads of a report (the claim, the compare and the notification).
@@ -148,6 +176,7 @@ _REPORT_FIELDS = (
     "reference",
     "status",
     "counterparty_name",
+    "counterparty_other_names",
     "counterparty_country_id",
     "responsible_division_id",
     "assigned_officer_id",
@@ -262,7 +291,9 @@ def open_report_ids_unscreened(version: ListVersion, limit: int, chunk: int = 20
         rows = list(
             Report.objects.filter(status__in=OPEN_STATUSES, pk__gt=after)
             .order_by("pk")
-            .values_list("pk", "counterparty_country_id", "counterparty_name")[:chunk]
+            .values_list(
+                "pk", "counterparty_country_id", "counterparty_name", "counterparty_other_names"
+            )[:chunk]
         )
         if not rows:
             break
@@ -273,7 +304,9 @@ def open_report_ids_unscreened(version: ListVersion, limit: int, chunk: int = 20
             ).values_list("report_id", "names_digest")
         )
         found.extend(
-            pk for pk, country, name in rows if (pk, names_digest(country, name)) not in screened
+            pk
+            for pk, country, name, others in rows
+            if (pk, names_digest(country, name, others)) not in screened
         )
     return found[:limit]
 

@@ -14,7 +14,7 @@ from catalog.models import InForcePeriod, Technology, TransactionType
 
 from . import limits
 from .lifecycle import REQUIRED_AT_SUBMIT
-from .models import ProvisionMethod, Relationship, Status, TechnologyScope
+from .models import ProvisionMethod, Relationship, Report, Status, TechnologyScope
 from .screening import QUESTION_ANSWERS, not_in_force_on
 from .services import EDITABLE_FIELDS
 
@@ -201,6 +201,7 @@ class ReportForm(forms.Form):
             _("Counterparty"),
             [
                 "counterparty_name",
+                "counterparty_other_names",
                 "counterparty_country",
                 "counterparty_address",
                 "counterparty_relationship",
@@ -234,6 +235,13 @@ class ReportForm(forms.Form):
     transaction_type = forms.ChoiceField(label=_("Transaction type"), required=False)
     counterparty_name = forms.CharField(
         label=_("Counterparty name"), max_length=200, required=False
+    )
+    counterparty_other_names = LimitedTextField(
+        label=_("Other names of the counterparty"),
+        max_length=Report._meta.get_field("counterparty_other_names").max_length,
+        required=False,
+        rows=2,
+        help_text=Report._meta.get_field("counterparty_other_names").help_text,
     )
     counterparty_country = CountryField(label=_("Counterparty country"), required=False)
     counterparty_address = forms.CharField(

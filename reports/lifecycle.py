@@ -551,6 +551,7 @@ def report_content(report: Any) -> dict[str, Any]:
         "technology_summary": report.technology_summary,
         "transaction_type": report.transaction_type,
         "counterparty_name": report.counterparty_name,
+        "counterparty_other_names": report.counterparty_other_names,
         "counterparty_country": report.counterparty_country_id,
         "counterparty_address": report.counterparty_address,
         "counterparty_relationship": report.counterparty_relationship,

@@ -90,6 +90,16 @@ class Report(ReportLifecycle, ConcurrentTransitionMixin, models.Model):
     # A code of the catalog's transaction types (data with effective dates, not fixed choices).
     transaction_type = TransactionTypeField(_("transaction type"), blank=True)
     counterparty_name = models.CharField(_("counterparty name"), max_length=200, blank=True)
+    # Screened against the End User List with the name (endusers.screening.counterparty_names).
+    counterparty_other_names = models.CharField(
+        _("other names of the counterparty"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Former names, names in other languages or scripts, separated by semicolons or "
+            "new lines."
+        ),
+    )
     counterparty_country = models.ForeignKey(
         "catalog.Country",
         verbose_name=_("counterparty country"),

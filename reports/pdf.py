@@ -28,6 +28,9 @@ from .models import ProvisionMethod, Report
 # The report's texts that may run to thousands of characters; each is laid out across the
 # full width of the form.
 LONG_TEXT_FIELDS = ("technology_summary", "late_reason", "management_measures")
+# Texts whose line breaks are shown as ↵ when the lines must run on: the long texts, and the
+# counterparty's other names (short, but possibly one name a line).
+JOINABLE_TEXT_FIELDS = (*LONG_TEXT_FIELDS, "counterparty_other_names")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def render_report_pdf(report: Report, language: str = "ja") -> RenderedReport:
         def render(layout: Layout) -> Document:
             texts = {
                 field: _long_text(getattr(report, field), joined=layout.joined_lines)
-                for field in LONG_TEXT_FIELDS
+                for field in JOINABLE_TEXT_FIELDS
             }
             html = render_to_string(
                 "reports/report_pdf.html", {**context, "layout": layout, "texts": texts}

@@ -34,6 +34,7 @@ EDITABLE_FIELDS = (
     "technology_summary",
     "transaction_type",
     "counterparty_name",
+    "counterparty_other_names",
     "counterparty_country",
     "counterparty_address",
     "counterparty_relationship",

@@ -175,6 +175,7 @@ def check_answers(report: Report) -> list[dict]:
         "technology_summary": report.technology_summary,
         "transaction_type": report.get_transaction_type_display(),
         "counterparty_name": report.counterparty_name,
+        "counterparty_other_names": report.counterparty_other_names,
         "counterparty_country": (
             report.counterparty_country.name if report.counterparty_country else ""
         ),

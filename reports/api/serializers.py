@@ -115,6 +115,7 @@ class ReportSerializer(serializers.ModelSerializer):
             name: {"error_messages": {"max_length": limits.TOO_LONG_MESSAGE}}
             for name in (
                 "counterparty_name",
+                "counterparty_other_names",
                 "counterparty_address",
                 "management_measures",
                 "contact_name",

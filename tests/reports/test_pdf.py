@@ -11,7 +11,13 @@ from pypdf import PdfReader
 from catalog.models import Country, Technology
 from portal.models import Organisation
 from reports.models import ProvisionMethod, Report
-from reports.pdf import LONG_TEXT_FIELDS, NORMAL_LAYOUT, SMALLEST_LAYOUT, render_report_pdf
+from reports.pdf import (
+    JOINABLE_TEXT_FIELDS,
+    LONG_TEXT_FIELDS,
+    NORMAL_LAYOUT,
+    SMALLEST_LAYOUT,
+    render_report_pdf,
+)
 from tests import factories
 from tests.conftest import api_as
 
@@ -23,6 +29,7 @@ pytestmark = pytest.mark.django_db
 REPORT_TEXTS = (
     "technology_summary",
     "counterparty_name",
+    "counterparty_other_names",
     "counterparty_address",
     "management_measures",
     "contact_name",
@@ -112,7 +119,9 @@ def make_maximal(report: Report, piece, *, factor: int = 1, long_piece=None) -> 
     technology.save()
     longest_name = max(Country.objects.all(), key=lambda c: len(c.name_ja) + len(c.name_en))
     values = {
-        field: text(Report, field, (long_piece or piece) if field in LONG_TEXT_FIELDS else piece)
+        field: text(
+            Report, field, (long_piece or piece) if field in JOINABLE_TEXT_FIELDS else piece
+        )
         for field in REPORT_TEXTS
     }
     Report.objects.filter(pk=report.pk).update(
