@@ -3,11 +3,15 @@ up by guidance and advice (指導助言) and, if need be, an improvement order (
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from reports import clock
 
 from . import limits
 from .lifecycle import (
@@ -16,6 +20,11 @@ from .lifecycle import (
     CaseStatus,
     case_url,
 )
+
+
+def _after(moment: datetime.datetime | None, due: datetime.date | None) -> bool:
+    """Whether an answer given at `moment` came after the end of the `due` date (JST)."""
+    return bool(moment and due and clock.jst_date(moment) > due)
 
 
 class NoticeKind(models.TextChoices):
@@ -242,9 +251,27 @@ class ComplianceCase(CaseLifecycle, ConcurrentTransitionMixin, models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    # The clock's marks count only while the matching answer is missing on an active case: an
+    # answer posted late ends the mark, and is shown as answered late instead.
+    @property
+    def answer_overdue(self) -> bool:
+        return bool(self.answer_overdue_at) and not self.guidance_answered_at and self.is_active
+
+    @property
+    def compliance_overdue(self) -> bool:
+        return bool(self.compliance_overdue_at) and not self.order_answered_at and self.is_active
+
     @property
     def is_overdue(self) -> bool:
-        return bool(self.answer_overdue_at or self.compliance_overdue_at)
+        return self.answer_overdue or self.compliance_overdue
+
+    @property
+    def guidance_answered_late(self) -> bool:
+        return _after(self.guidance_answered_at, self.guidance_answer_due)
+
+    @property
+    def order_answered_late(self) -> bool:
+        return _after(self.order_answered_at, self.order_compliance_due)
 
 
 class CaseTransition(models.Model):

@@ -456,11 +456,13 @@ def _record_answer(case: ComplianceCase, actor: User, kind: str, now: datetime.d
     in_guidance = case.status in (CaseStatus.GUIDANCE_ISSUED, CaseStatus.ORDER_PROPOSED)
     if in_guidance and case.guidance_answered_at is None:
         case.guidance_answered_at = now
-        fields.append("guidance_answered_at")
+        case.answer_overdue_at = None  # the mark ends with the answer
+        fields += ["guidance_answered_at", "answer_overdue_at"]
     in_order = case.status in (CaseStatus.ORDER_ISSUED, CaseStatus.ORDER_ACKNOWLEDGED)
     if in_order and case.order_answered_at is None:
         case.order_answered_at = now
-        fields.append("order_answered_at")
+        case.compliance_overdue_at = None
+        fields += ["order_answered_at", "compliance_overdue_at"]
     if fields:
         case.save(update_fields=[*fields, "updated_at"])
 

@@ -114,3 +114,83 @@ def test_a_returned_proposal_does_not_repeat_the_answer_reminder(people):
     services.case_return_order(actor=people.supervisor, case_id=case.pk, reason="再考を")
     compliance_due_dates_sweep(now=at(due, 12))
     assert CaseReminder.objects.filter(case=case, event="reminder").count() == 1
+
+
+def _page(user, url: str) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client.get(url).content.decode()
+
+
+def test_a_late_answer_ends_the_overdue_mark_and_shows_as_answered_late(people):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from compliance.models import ComplianceCase
+
+    case = guided_case(people.officer, people.exporter)
+    due = today() - datetime.timedelta(days=2)
+    ComplianceCase.objects.filter(pk=case.pk).update(guidance_answer_due=due)
+    assert compliance_due_dates_sweep(now=timezone.now()).overdue == 1
+    case.refresh_from_db()
+    assert case.is_overdue and case.answer_overdue
+    detail = _page(people.officer, reverse("compliance:detail", args=[case.pk]))
+    assert 'data-testid="answer-overdue"' in detail
+    answer(people.exporter, case)
+    case.refresh_from_db()
+    assert case.answer_overdue_at is None
+    assert not case.answer_overdue and not case.is_overdue and case.guidance_answered_late
+    detail = _page(people.officer, reverse("compliance:detail", args=[case.pk]))
+    assert "no answer to the guidance" not in detail
+    assert 'data-testid="answer-overdue"' not in detail
+    assert f"Answered late on {today().isoformat()} (due {due.isoformat()})." in detail
+    listing = _page(people.officer, reverse("compliance:list"))
+    assert case.reference in listing and 'data-testid="overdue"' not in listing
+    # The company is never told it was late.
+    assert "Answered late" not in _page(
+        people.exporter, reverse("compliance:detail", args=[case.pk])
+    )
+
+
+def test_an_old_answer_mark_does_not_outlive_the_answer_into_the_order_stage(people):
+    from django.utils import timezone
+
+    from compliance.models import ComplianceCase
+
+    case = guided_case(people.officer, people.exporter)
+    answer(people.exporter, case)
+    # A mark written before the answer (by an earlier version) counts no more once answered.
+    ComplianceCase.objects.filter(pk=case.pk).update(answer_overdue_at=timezone.now())
+    case = issued_case_from(case, people)
+    assert case.answer_overdue_at is not None and not case.is_overdue
+
+
+def issued_case_from(case, people):
+    services.case_propose_order(
+        actor=people.officer,
+        case_id=case.pk,
+        measures="改善",
+        compliance_due=today() + datetime.timedelta(days=30),
+    )
+    return services.case_approve_order(actor=people.supervisor, case_id=case.pk)
+
+
+def test_a_late_report_on_compliance_ends_the_compliance_mark(people):
+    from django.utils import timezone
+
+    from compliance.models import ComplianceCase
+
+    case = issued_case(people.officer, people.supervisor, people.exporter)
+    ComplianceCase.objects.filter(pk=case.pk).update(
+        order_compliance_due=today() - datetime.timedelta(days=1)
+    )
+    assert compliance_due_dates_sweep(now=timezone.now()).overdue == 1
+    case.refresh_from_db()
+    assert case.compliance_overdue and case.is_overdue
+    answer(people.exporter, case, body="改善を完了しました。")
+    case.refresh_from_db()
+    assert case.compliance_overdue_at is None and not case.is_overdue
+    assert case.order_answered_late
