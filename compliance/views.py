@@ -604,6 +604,8 @@ def order_pdf_response(case: ComplianceCase) -> HttpResponse:
     response = HttpResponse(order_notice_pdf(case), content_type="application/pdf")
     filename = case.order_number or f"{case.reference}-order-draft"
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    # A legal notice to one company: never kept by a shared cache or the browser's disk.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

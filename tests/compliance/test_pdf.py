@@ -48,3 +48,19 @@ def test_a_proposals_preview_is_marked_as_a_draft_without_a_number(people):
     case = proposed_case(people.officer, people.exporter)
     text = _text(order_notice_pdf(case))
     assert "番号未付与" in text and "命令としての効力を有しない" in text
+
+
+def test_the_order_notice_is_never_kept_in_a_shared_cache_page_or_api(people):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import api_as
+
+    case = issued_case(people.officer, people.supervisor, people.exporter)
+    client = Client()
+    client.force_login(people.exporter)
+    page = client.get(reverse("compliance:order_pdf", args=[case.pk]))
+    api = api_as(people.exporter).get(f"/api/v1/compliance-cases/{case.pk}/order/pdf/")
+    for response in (page, api):
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert response["Cache-Control"] == "private, no-store"
