@@ -74,6 +74,26 @@ def open_consultations_for_dashboard(user: User, limit: int = 10) -> list[Consul
     )
 
 
+def consultations_by_report(user: User, report_ids: list[int]) -> dict[int, list[Consultation]]:
+    """For the dashboard's rows: the consultations linked to each of these reports that the
+    user may open, in the order they were linked; one query for the whole page."""
+    if not report_ids:
+        return {}
+    links = (
+        ConsultationReport.objects.filter(
+            report_id__in=report_ids,
+            consultation__in=consultations_visible_to(user).values("pk"),
+        )
+        .select_related("consultation")
+        .only("report", "consultation__reference", "consultation__status")
+        .order_by("linked_at", "id")
+    )
+    found: dict[int, list[Consultation]] = {}
+    for link in links:
+        found.setdefault(link.report_id, []).append(link.consultation)
+    return found
+
+
 def can_see_internal(user: User, consultation: Consultation) -> bool:
     """Internal notes: the responsible division's officers and supervisors only."""
     return roles.is_officer_of_division(user, consultation.responsible_division_id)

@@ -84,10 +84,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         reports = selectors.filter_by_status(reports, request.user, status)
     page = Paginator(reports, 25).get_page(filters.cleaned_data.get("page"))
     unread = unread_message_counts(request.user, [r.pk for r in page])
+    # The consultations each report was linked to (one query for the page).
+    consulted = consultation_selectors.consultations_by_report(request.user, [r.pk for r in page])
     now = timezone.now()
     rows = [
         {
             "report": r,
+            "consultations": consulted.get(r.pk, []),
             "status": lifecycle.status_seen_by(request.user, r.status),
             "status_label": Status(lifecycle.status_seen_by(request.user, r.status)).label,
             "unread": unread.get(r.pk, 0),

@@ -285,3 +285,39 @@ def test_the_list_costs_the_same_for_3_or_12_consultations(people, person):
     for n in range(9):
         open_consultation(people.exporter, subject=f"追加{n}")
     assert _queries(client, url) == few
+
+
+def test_the_dashboard_names_each_reports_linked_consultation_in_constant_queries(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people.exporter)
+    client.get(reverse("reports:dashboard"))  # the session's first writes out of the count
+
+    def link_one(subject: str) -> tuple[Consultation, Report]:
+        c = closed_consultation(people.exporter, people.officer, subject=subject)
+        report = submitted_report(people.exporter)
+        services.consultation_link_report(
+            actor=people.exporter, consultation_id=c.pk, report_id=report.pk
+        )
+        return c, report
+
+    closed, report = link_one("報告が必要と言われた相談")
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(reverse("reports:dashboard")).content.decode()
+    # The closed consultation is off the open panel but named on its report's row, linked.
+    assert (
+        closed.reference
+        not in body.split('data-testid="open-consultations"')[1].split("</section>")[0]
+    )
+    assert (
+        f'href="{reverse("consultations:detail", args=[closed.pk])}">{closed.reference}</a>' in body
+    )
+    for n in range(4):
+        link_one(f"相談 {n}")
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(reverse("reports:dashboard")).content.decode()
+    assert body.count('data-testid="report-row-consultations"') == 5
+    assert len(more.captured_queries) == len(few.captured_queries)
+    other = client_for(people.other_exporter).get(reverse("reports:dashboard")).content.decode()
+    assert closed.reference not in other

@@ -99,6 +99,11 @@ def test_consult_answer_report_needed_then_file_and_link_the_report(page, catalo
     assert report.status == Status.SUBMITTED
     j.go(f"/consultations/{consultation.pk}/")
     assert report.reference in page.inner_text("[data-testid=linked-reports]")
+    # The closed consultation is off the open panel, and named on its report's row.
+    j.go("/reports/")
+    assert consultation.reference not in page.inner_text("[data-testid=open-consultations]")
+    assert consultation.reference in page.inner_text("[data-testid=report-row-consultations]")
+    j.click("[data-testid=report-row-consultations] a", url=f"**/consultations/{consultation.pk}/")
     j.sign_out()
 
     # The officer sees the consultation on the report page.
