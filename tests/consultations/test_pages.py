@@ -302,7 +302,7 @@ def test_the_dashboard_names_each_reports_linked_consultation_in_constant_querie
         )
         return c, report
 
-    closed, report = link_one("報告が必要と言われた相談")
+    closed, _report = link_one("報告が必要と言われた相談")
     with CaptureQueriesContext(connection) as few:
         body = client.get(reverse("reports:dashboard")).content.decode()
     # The closed consultation is off the open panel but named on its report's row, linked.
