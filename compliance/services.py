@@ -525,24 +525,27 @@ def case_message_post(
         return message
 
 
-def case_attach(*, actor: User, case_id: int, file: UploadedFile) -> Attachment:
-    """Add a file (evidence) to the case's thread and tell the other side."""
+def case_attach(
+    *, actor: User, case_id: int, file: UploadedFile, message_id: int | None = None
+) -> Attachment:
+    """Add a file (evidence) to the case's thread, or to one of the actor's own messages on it
+    (the company's answer, with its evidence), and tell the other side."""
     with transaction.atomic():
         case = _lock(case_id)
         require(case, actor, "discuss")
-        if case.status == CaseStatus.DRAFT:
+        if case.status == CaseStatus.DRAFT and message_id is None:
             # A loose file is seen by the organisation once the case is opened; in a draft,
-            # files go with internal notes only.
+            # files go with internal notes only (the only messages a draft has).
             raise ValidationError(
                 {"file": [str(_("Attach files to an internal note until the case is opened."))]}
             )
         attachment = threads.thread_attach(
-            thread=case.thread, actor=actor, file=file, audit_target=case
+            thread=case.thread, actor=actor, file=file, audit_target=case, message_id=message_id
         )
         _notify_other_side(
             case=case,
             author=actor,
-            kind="",
+            kind=MessageKind.INTERNAL_NOTE if attachment.is_internal else "",
             title=lazy_format(
                 _("New file on compliance case %(reference)s"), {"reference": case.reference}
             ),

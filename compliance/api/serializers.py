@@ -205,3 +205,5 @@ class CaseMessageCreateSerializer(serializers.Serializer):
 
 class CaseAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
+    # One of the caller's own messages on the case (e.g. the answer the file is evidence for).
+    message = serializers.IntegerField(required=False, allow_null=True)

@@ -309,7 +309,8 @@ class CaseMessagesView(generics.ListCreateAPIView):
 
 
 class CaseAttachmentsView(APIView):
-    """POST evidence (multipart `file`): 413 over the limit, 400 for a type not allowed; GET
+    """POST evidence (multipart `file`, optional `message`: one of the caller's own messages on
+    the case): 413 over the limit, 400 for a type not allowed; GET
     lists the case's files the caller may download."""
 
     permission_classes = [IsAuthenticated, IsExporterOrMetiStaff]
@@ -335,7 +336,10 @@ class CaseAttachmentsView(APIView):
         body.is_valid(raise_exception=True)
         try:
             attachment = services.case_attach(
-                actor=request.user, case_id=case.pk, file=body.validated_data["file"]
+                actor=request.user,
+                case_id=case.pk,
+                file=body.validated_data["file"],
+                message_id=body.validated_data.get("message"),
             )
         except threads.AttachmentTooLarge as exc:
             return Response(

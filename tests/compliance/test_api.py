@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from compliance import services
 from compliance.lifecycle import CaseStatus
 from compliance.models import ComplianceCase
 from tests.conftest import api_as
@@ -259,3 +260,51 @@ def test_the_schema_documents_the_compliance_endpoints(people):
     ):
         assert path in paths, path
     assert "409" in paths["/api/v1/compliance-cases/{id}/approve-order/"]["post"]["responses"]
+
+
+def test_evidence_goes_with_the_callers_own_answer_and_nobody_elses(people):
+    case = guided_case(people.officer, people.exporter)
+    company = api_as(people.exporter)
+    answer = company.post(url("messages", case), {"kind": "answer", "body": "回答"}, format="json")
+    answer_id = answer.json()["id"]
+    note = api_as(people.officer).post(
+        url("messages", case), {"kind": "internal_note", "body": "内部メモ"}, format="json"
+    )
+    files = ComplianceCase.objects.get(pk=case.pk).thread.attachments
+    # Another's message (the officer's internal note), a colleague's answer, a malformed id:
+    # 400 on `message`, and nothing stored.
+    for who, message in (
+        (company, note.json()["id"]),
+        (api_as(people.colleague), answer_id),
+        (company, "abc"),
+    ):
+        refused = who.post(
+            url("attachments", case), {"file": evidence(), "message": message}, format="multipart"
+        )
+        assert refused.status_code == 400 and "message" in refused.json()
+    assert files.count() == 0
+    uploaded = company.post(
+        url("attachments", case), {"file": evidence(), "message": answer_id}, format="multipart"
+    )
+    assert uploaded.status_code == 201 and uploaded.json()["message"] == answer_id
+    thread = company.get(url("messages", case)).json()["results"]
+    assert [a["name"] for a in thread[0]["attachments"]] == ["evidence.pdf"]
+
+
+def test_a_draft_takes_a_file_on_the_officers_internal_note_only(people):
+    case = draft_case(people.officer, people.exporter)
+    officer = api_as(people.officer)
+    loose = officer.post(url("attachments", case), {"file": evidence()}, format="multipart")
+    assert loose.status_code == 400
+    note = officer.post(
+        url("messages", case), {"kind": "internal_note", "body": "調査メモ"}, format="json"
+    )
+    uploaded = officer.post(
+        url("attachments", case),
+        {"file": evidence(), "message": note.json()["id"]},
+        format="multipart",
+    )
+    assert uploaded.status_code == 201
+    services.case_open(actor=people.officer, case_id=case.pk)
+    listed = api_as(people.exporter).get(url("attachments", case)).json()
+    assert listed == []
