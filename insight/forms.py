@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -50,15 +50,13 @@ class PlainSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         attrs["name"] = name
         selected = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) == selected else "", label)
-                for code, label in self.choices
-            ),
+        # Every value and label escaped; joined as plain strings, which is what makes it quick.
+        options = "".join(
+            f'<option value="{escape(code)}"{" selected" if str(code) == selected else ""}>'
+            f"{escape(label)}</option>"
+            for code, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))
 
 
 def technology_choices() -> list[tuple[str, str]]:

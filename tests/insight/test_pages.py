@@ -199,3 +199,15 @@ def test_the_page_is_japanese_by_default(world):
     # headings in the reader's language (this one is translated already)
     assert '<th scope="col">技術</th>' in html
     assert '<th scope="col">Technology</th>' not in html
+
+
+def test_the_filter_lists_escape_catalog_names_and_keep_the_choice(world):
+    from catalog.models import Technology
+
+    Technology.objects.filter(code="carbon_fiber").update(name_en="Carbon <b>fibre</b> & co")
+    client = client_for(factories.AdministratorFactory())
+    html = client.get(f"/statistics/?{PERIOD}&technology=carbon_fiber&country=US").content.decode()
+    assert "Carbon &lt;b&gt;fibre&lt;/b&gt; &amp; co" in html
+    assert "<b>fibre</b>" not in html
+    assert '<option value="carbon_fiber" selected>' in html
+    assert '<option value="US" selected>' in html
