@@ -82,6 +82,14 @@ class ReturnOrderForm(forms.Form):
     )
 
 
+class DiscardForm(forms.Form):
+    reason = LimitedTextField(
+        label=_("Reason for discarding"),
+        max_length=limits.DISCARD_REASON_MAX_LENGTH,
+        help_text=_("Kept in the case's history; the organisation never sees the draft."),
+    )
+
+
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),

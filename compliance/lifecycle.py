@@ -12,10 +12,12 @@ elsewhere and only recorded here as a referral).
 | acknowledge_order | order_issued                                               | order_acknowledged | a member of the organisation                     |
 | resolve           | opened, guidance_issued, order_issued, order_acknowledged  | resolved           | an officer of the responsible division           |
 | refer             | opened, guidance_issued, order_issued, order_acknowledged  | referred           | an officer of the responsible division           |
+| discard           | draft                                                      | discarded          | an officer of the responsible division           |
 | discuss           | every state but the closed ones                            | (same)             | the organisation (once opened) or the division   |
 
 "Officer" is any officer or supervisor of the case's division. A draft is METI's alone: the
-organisation does not see it (selectors answer 404). The organisation never learns of an order
+organisation does not see it (selectors answer 404), nor a draft discarded (opened by mistake,
+or on facts that did not hold), which stays in the division's list and history. The organisation never learns of an order
 proposal until it is issued: `status_seen_by` shows them `order_proposed` as `guidance_issued`,
 and their history leaves out the proposal and its return.
 
@@ -52,12 +54,13 @@ class CaseStatus(TextChoices):
     ORDER_ACKNOWLEDGED = "order_acknowledged", _("Improvement order acknowledged")
     RESOLVED = "resolved", _("Closed: resolved")
     REFERRED = "referred", _("Closed: referred for penalty consideration")
+    DISCARDED = "discarded", _("Discarded draft (METI only)")
 
 
-CLOSED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.REFERRED})
+CLOSED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.REFERRED, CaseStatus.DISCARDED})
 ACTIVE_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
 # What the organisation may see: everything once the case is opened to it.
-VISIBLE_TO_ORGANISATION = frozenset(set(CaseStatus) - {CaseStatus.DRAFT})
+VISIBLE_TO_ORGANISATION = frozenset(set(CaseStatus) - {CaseStatus.DRAFT, CaseStatus.DISCARDED})
 # A case may be closed while nobody waits on a decision: not a draft (never opened to the
 # company) and not while an order proposal waits for a second supervisor.
 CLOSABLE = frozenset(
@@ -69,7 +72,14 @@ CLOSABLE = frozenset(
     }
 )
 # The states in which an issued order is in force (its PDF is the notice the company holds).
-ORDER_OUT = frozenset({CaseStatus.ORDER_ISSUED, CaseStatus.ORDER_ACKNOWLEDGED, *CLOSED_STATUSES})
+ORDER_OUT = frozenset(
+    {
+        CaseStatus.ORDER_ISSUED,
+        CaseStatus.ORDER_ACKNOWLEDGED,
+        CaseStatus.RESOLVED,
+        CaseStatus.REFERRED,
+    }
+)
 
 TRANSITION_LABELS = {
     "open": _("Opened to the organisation"),
@@ -80,6 +90,7 @@ TRANSITION_LABELS = {
     "acknowledge_order": _("Receipt of the order acknowledged"),
     "resolve": _("Closed as resolved"),
     "refer": _("Closed and referred for penalty consideration"),
+    "discard": _("Draft discarded"),
 }
 
 
@@ -231,6 +242,12 @@ class CaseLifecycle:
     def refer(self) -> None:
         pass
 
+    @transition(
+        field="status", source=CaseStatus.DRAFT, target=CaseStatus.DISCARDED, permission=officer
+    )
+    def discard(self) -> None:
+        pass
+
 
 NOT_IN_THIS_STATE = _("This action is not allowed in the current state.")
 
@@ -264,6 +281,7 @@ _STATE_REFUSALS = {
     ),
     "resolve": _("This case cannot be closed now."),
     "refer": _("This case cannot be closed now."),
+    "discard": _("Only a draft that was never opened to the organisation can be discarded."),
 }
 
 

@@ -13,3 +13,5 @@ RETURN_REASON_MAX_LENGTH = REASON_MAX_LENGTH
 CLOSING_SUMMARY_MAX_LENGTH = SUMMARY_MAX_LENGTH
 # The legal-basis wording of a notice: a sentence or a short paragraph citing the Act.
 LEGAL_BASIS_MAX_LENGTH = REASON_MAX_LENGTH
+# Why a draft was discarded (kept as its closing summary, for the division only).
+DISCARD_REASON_MAX_LENGTH = REASON_MAX_LENGTH

@@ -435,6 +435,31 @@ def case_close(*, actor: User, case_id: int, outcome: str, summary: str) -> Comp
         return case
 
 
+def case_discard(*, actor: User, case_id: int, reason: str) -> ComplianceCase:
+    """An officer of the division discards a draft (opened by mistake, or on facts that did not
+    hold), with a reason; the organisation never sees it, and nobody is notified."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        require_actor(case, actor, "discard")
+        reason = (reason or "").strip()
+        errors = _text_errors(
+            "reason",
+            reason,
+            limits.DISCARD_REASON_MAX_LENGTH,
+            _("Give the reason for discarding the draft."),
+        )
+        require(case, actor, "discard")
+        if errors:
+            raise ValidationError(errors)
+        return run_transition(
+            case_id=case.pk,
+            actor=actor,
+            name="discard",
+            reason=reason,
+            changes={"closing_summary": reason, "closed_at": timezone.now(), "closed_by": actor},
+        )
+
+
 # --- the case's thread ----------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/return-order/", views.return_order, name="return_order"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/discard/", views.discard, name="discard"),
     path("<int:pk>/order.pdf", views.order_pdf, name="order_pdf"),
     path("<int:pk>/messages/", views.message_post, name="message_post"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),

@@ -29,6 +29,7 @@ from . import lifecycle, selectors, services
 from .forms import (
     CaseCreateForm,
     CloseForm,
+    DiscardForm,
     GuidanceForm,
     ProposeOrderForm,
     ReturnOrderForm,
@@ -585,6 +586,29 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, case_id=case.pk, outcome=data["outcome"], summary=data["summary"]
         ),
         done=_("The case was closed."),
+    )
+
+
+@roles.staff_required
+@require_http_methods(["GET", "POST"])
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    return _two_step_act(
+        request,
+        case,
+        action="discard",
+        form=DiscardForm(request.POST or None),
+        title=_("Discard the draft %(reference)s") % {"reference": case.reference},
+        lead=_("Discard a draft opened by mistake or on facts that did not hold."),
+        effects=[
+            _("The draft is never opened to the organisation; nothing more can be added."),
+            _("It stays in the division's list and history, with your reason."),
+        ],
+        confirm_label=_("Discard the draft"),
+        run=lambda data: services.case_discard(
+            actor=request.user, case_id=case.pk, reason=data["reason"]
+        ),
+        done=_("The draft was discarded."),
     )
 
 

@@ -157,6 +157,10 @@ class CaseReturnOrderSerializer(serializers.Serializer):
     reason = _limited_text(limits.RETURN_REASON_MAX_LENGTH, allow_blank=True)
 
 
+class CaseDiscardSerializer(serializers.Serializer):
+    reason = _limited_text(limits.DISCARD_REASON_MAX_LENGTH, allow_blank=True)
+
+
 class CaseCloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[("resolved", "resolved"), ("referred", "referred")])
     summary = _limited_text(limits.CLOSING_SUMMARY_MAX_LENGTH, allow_blank=True)

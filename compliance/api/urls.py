@@ -35,6 +35,11 @@ urlpatterns = [
         "compliance-cases/<int:pk>/close/", views.CloseView.as_view(), name="compliance-api-close"
     ),
     path(
+        "compliance-cases/<int:pk>/discard/",
+        views.DiscardView.as_view(),
+        name="compliance-api-discard",
+    ),
+    path(
         "compliance-cases/<int:pk>/order/pdf/",
         views.OrderPdfView.as_view(),
         name="compliance-api-order-pdf",

@@ -33,6 +33,7 @@ from .serializers import (
     CaseAttachmentUploadSerializer,
     CaseCloseSerializer,
     CaseCreateSerializer,
+    CaseDiscardSerializer,
     CaseGuidanceSerializer,
     CaseMessageCreateSerializer,
     CaseMessageSerializer,
@@ -231,6 +232,19 @@ class CloseView(_CaseActionView):
         return services.case_close(
             actor=request.user, case_id=case_id, outcome=data["outcome"], summary=data["summary"]
         )
+
+
+@extend_schema(
+    summary="Discard a draft never opened to the organisation, with a reason (officer)",
+    request=CaseDiscardSerializer,
+    responses={200: ComplianceCaseSerializer},
+)
+class DiscardView(_CaseActionView):
+    action_name = "discard"
+    body_serializer = CaseDiscardSerializer
+
+    def perform(self, request, case_id, data):
+        return services.case_discard(actor=request.user, case_id=case_id, reason=data["reason"])
 
 
 class HistoryView(APIView):

@@ -308,3 +308,17 @@ def test_a_draft_takes_a_file_on_the_officers_internal_note_only(people):
     services.case_open(actor=people.officer, case_id=case.pk)
     listed = api_as(people.exporter).get(url("attachments", case)).json()
     assert listed == []
+
+
+def test_discarding_a_draft_over_the_api(people):
+    case = draft_case(people.officer, people.exporter)
+    assert api_as(people.exporter).post(url("discard", case), {"reason": "x"}).status_code == 404
+    blank = api_as(people.officer).post(url("discard", case), {"reason": ""}, format="json")
+    assert blank.status_code == 400 and "reason" in blank.json()
+    done = api_as(people.officer).post(url("discard", case), {"reason": "誤り"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "discarded"
+    again = api_as(people.officer).post(url("discard", case), {"reason": "誤り"}, format="json")
+    assert again.status_code == 409 and again.json()["status"] == "discarded"
+    opened = opened_case(people.officer, people.exporter)
+    refused = api_as(people.officer).post(url("discard", opened), {"reason": "誤り"}, format="json")
+    assert refused.status_code == 409 and refused.json()["status"] == "opened"

@@ -368,6 +368,41 @@ def test_closing_refuses_bad_input_the_wrong_actor_and_the_wrong_state(people):
     assert case.status == CaseStatus.RESOLVED
 
 
+def test_a_draft_is_discarded_with_a_reason_history_and_audit_never_seen_by_the_company(people):
+    case = draft_case(people.officer, people.exporter)
+    with pytest.raises(ValidationError) as error:
+        services.case_discard(actor=people.officer, case_id=case.pk, reason="  ")
+    assert set(error.value.message_dict) == {"reason"}
+    with pytest.raises(Http404):
+        selectors.case_for_user(people.exporter, case.pk)
+    with pytest.raises(PermissionDenied):
+        services.case_discard(actor=people.other_officer, case_id=case.pk, reason="x")
+    assert ComplianceCase.objects.get(pk=case.pk).status == CaseStatus.DRAFT
+    case = services.case_discard(actor=people.supervisor, case_id=case.pk, reason="誤って作成した")
+    assert case.status == CaseStatus.DISCARDED and not case.is_active
+    assert _statuses(case)[-1] == ("discard", "draft", "discarded")
+    assert case.transitions.last().reason == "誤って作成した"
+    assert AuditRecord.objects.filter(verb="compliance.discard").count() == 1
+    assert not Notification.objects.filter(recipient=people.exporter).exists()
+    with pytest.raises(Http404):
+        selectors.case_for_user(people.exporter, case.pk)
+    assert case in selectors.cases_visible_to(people.officer)
+    # Nothing more: no opening, no messages.
+    with pytest.raises(InvalidTransition):
+        services.case_open(actor=people.officer, case_id=case.pk)
+    with pytest.raises(InvalidTransition):
+        services.case_message_post(
+            actor=people.officer, case_id=case.pk, kind=MessageKind.INTERNAL_NOTE, body="x"
+        )
+
+
+def test_only_a_draft_is_discarded(people):
+    case = opened_case(people.officer, people.exporter)
+    with pytest.raises(InvalidTransition):
+        services.case_discard(actor=people.officer, case_id=case.pk, reason="誤り")
+    assert ComplianceCase.objects.get(pk=case.pk).status == CaseStatus.OPENED
+
+
 # --- the thread -------------------------------------------------------------------------------
 
 

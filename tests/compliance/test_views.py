@@ -250,3 +250,20 @@ def test_an_administrator_changes_the_wording_after_a_confirmation(administrator
     client.post(url, {"legal_basis": "改訂後の文言", "confirm": "1"})
     wording.refresh_from_db()
     assert wording.legal_basis == "改訂後の文言" and wording.updated_by == administrator
+
+
+def test_a_draft_is_discarded_after_a_confirmation_page(people):
+    case = draft_case(people.officer, people.exporter)
+    client = client_for(people.officer)
+    assert b'data-testid="discard-link"' in client.get(_detail(case)).content
+    url = reverse("compliance:discard", args=[case.pk])
+    assert client.get(url).status_code == 200
+    page = client.post(url, {"reason": "誤って作成した"})
+    assert page.status_code == 200 and b'data-testid="confirm-panel"' in page.content
+    assert ComplianceCase.objects.get(pk=case.pk).status == CaseStatus.DRAFT
+    done = client.post(url, {"reason": "誤って作成した", "confirm": "1"})
+    assert done.status_code == 302
+    detail = client.get(_detail(case)).content.decode()
+    assert 'data-testid="discard-reason"' in detail and "誤って作成した" in detail
+    assert b'data-testid="discard-link"' not in client.get(_detail(case)).content
+    assert client_for(people.exporter).get(_detail(case)).status_code == 404
