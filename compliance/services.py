@@ -23,10 +23,11 @@ from portal.services import audit_record, notify, sequence_next
 from portal.text import by_language, lazy_format
 from reports import clock
 from reports.limits import length_errors
+from reports.models import Report
 from reports.selectors import report_for_user
 
 from . import limits
-from .lifecycle import CaseStatus, require, require_actor, run_transition
+from .lifecycle import CLOSED_STATUSES, CaseStatus, require, require_actor, run_transition
 from .models import ComplianceCase, NoticeKind, NoticeWording
 
 
@@ -89,6 +90,28 @@ def case_create(
             if not report.late:
                 raise ValidationError(
                     {"report": [str(_("Only a report flagged late can start a case."))]}
+                )
+            # One case at a time per late report: a second while one is running is refused
+            # (the report's row lock makes two officers' simultaneous attempts take turns).
+            Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+            running = (
+                ComplianceCase.objects.filter(report=report)
+                .exclude(status__in=sorted(CLOSED_STATUSES))
+                .values_list("reference", flat=True)
+                .first()
+            )
+            if running:
+                raise ValidationError(
+                    {
+                        "report": [
+                            str(
+                                lazy_format(
+                                    _("Case %(reference)s is already open for this report."),
+                                    {"reference": running},
+                                )
+                            )
+                        ]
+                    }
                 )
             organisation_id = report.organisation_id
             technology_id = report.technology_id

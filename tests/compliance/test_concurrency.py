@@ -95,3 +95,22 @@ def test_concurrent_sweeps_remind_and_mark_once(people):
         c.answer_overdue_at is not None
         for c in ComplianceCase.objects.filter(pk__in=[c.pk for c in cases])
     )
+
+
+def test_two_officers_opening_a_case_on_one_late_report_at_once_open_one(people):
+    from .helpers import late_report
+
+    report = late_report(people.exporter)
+
+    def create(officer):
+        return services.case_create(
+            actor=officer,
+            report_id=report.pk,
+            facts="遅延した報告",
+            transfer_date=today() - datetime.timedelta(days=1),
+        ).reference
+
+    outcomes = _outcomes(lambda: create(people.officer), lambda: create(people.supervisor))
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    assert "is already open for this report" in next(v for k, v in outcomes if k == "error")
+    assert ComplianceCase.objects.filter(report=report).count() == 1

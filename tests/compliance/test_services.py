@@ -54,6 +54,28 @@ def test_an_officer_opens_a_draft_from_a_late_report(people):
     assert AuditRecord.objects.filter(verb="compliance.create", target_id=str(case.pk)).exists()
 
 
+def test_a_second_case_on_a_late_report_waits_until_the_first_is_closed(people):
+    report = late_report(people.exporter)
+
+    def create():
+        return services.case_create(
+            actor=people.officer,
+            report_id=report.pk,
+            facts="遅延した報告",
+            transfer_date=today() - datetime.timedelta(days=1),
+        )
+
+    first = create()
+    with pytest.raises(ValidationError) as error:
+        create()
+    assert error.value.message_dict == {
+        "report": [f"Case {first.reference} is already open for this report."]
+    }
+    assert ComplianceCase.objects.filter(report=report).count() == 1
+    services.case_discard(actor=people.officer, case_id=first.pk, reason="重複")
+    assert create().reference != first.reference
+
+
 def test_a_report_that_was_not_late_starts_no_case(people):
     from tests.reports.helpers import submitted_report
 
