@@ -32,8 +32,8 @@ OVERDUE = "overdue"
 
 
 def reminder_days_before() -> int:
-    """How many days before a due date the reminder goes out (settings, default 3)."""
-    return int(getattr(settings, "COMPLIANCE_REMINDER_DAYS_BEFORE", 3))
+    """How many days before a due date the reminder goes out (portal.settings)."""
+    return settings.COMPLIANCE_REMINDER_DAYS_BEFORE
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
 # Consultations: the division is reminded of a company left unanswered for more than this
 # many working days (Japanese public holidays and 12/29-1/3 not counted; portal.workdays).
 CONSULTATION_REMINDER_WORKING_DAYS = int(os.environ.get("CONSULTATION_REMINDER_WORKING_DAYS", "3"))
+# Compliance cases: the officer and the company are reminded this many days before each due date.
+COMPLIANCE_REMINDER_DAYS_BEFORE = int(os.environ.get("COMPLIANCE_REMINDER_DAYS_BEFORE", "3"))
 # The legal basis printed on inform notices is text an administrator may need to change.
 INFORM_LEGAL_BASIS = os.environ.get(
     "INFORM_LEGAL_BASIS",

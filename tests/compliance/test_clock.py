@@ -194,3 +194,12 @@ def test_a_late_report_on_compliance_ends_the_compliance_mark(people):
     case.refresh_from_db()
     assert case.compliance_overdue_at is None and not case.is_overdue
     assert case.order_answered_late
+
+
+def test_the_reminder_lead_is_a_setting_of_the_portal(settings):
+    from compliance.clock import reminder_days_before
+
+    # Defined in portal.settings (3 unless the environment says otherwise), read from there.
+    assert settings.COMPLIANCE_REMINDER_DAYS_BEFORE == 3 == reminder_days_before()
+    settings.COMPLIANCE_REMINDER_DAYS_BEFORE = 5
+    assert reminder_days_before() == 5
