@@ -34,3 +34,31 @@ def test_every_english_message_is_present():
     ja = {e.msgid for e in polib.pofile(str(LOCALE / "ja" / "LC_MESSAGES" / "django.po"))}
     en = {e.msgid for e in polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))}
     assert ja == en
+
+
+def test_every_message_in_the_code_is_in_the_catalogue(tmp_path, settings, monkeypatch):
+    """Extract the messages again, into a copy of the catalogue: a string added to the code or
+    a template but never extracted would show in English to Japanese readers."""
+    import shutil
+
+    from django.core.management import call_command
+
+    # In a copy of the project: makemessages writes to every `locale` folder it walks past.
+    root = LOCALE.parent
+    skip = {".venv", ".git", "tests", "bench", "media", "node_modules", "docs"}
+    for path in root.iterdir():
+        if path.is_dir() and path.name not in skip and not path.name.startswith("."):
+            shutil.copytree(path, tmp_path / path.name, ignore=shutil.ignore_patterns("*.pyc"))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command(
+        "makemessages",
+        locale=["ja"],
+        no_obsolete=True,
+        ignore_patterns=["tests/*", "bench/*"],
+        verbosity=0,
+    )
+    extracted = polib.pofile(str(tmp_path / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
+    committed = polib.pofile(str(LOCALE / "ja" / "LC_MESSAGES" / "django.po"))
+    new = {e.msgid for e in extracted if not e.obsolete} - {e.msgid for e in committed}
+    assert not new, f"run `make messages` and translate: {sorted(new)[:10]}"
