@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +14,33 @@ from . import limits
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class OrganisationByNumberField(forms.ModelChoiceField):
+    """An organisation named by its corporate number, typed as people copy it (full-width
+    digits, spaces, hyphens)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(unicodedata.normalize("NFKC", value).split()).replace("-", "")
+        return super().to_python(value)
+
+
 class CaseCreateForm(forms.Form):
     """A standalone case: the organisation, the technology (one of the officer's division's),
     the transfer date and the facts. From a late report only the date and facts are asked."""
 
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation concerned"), queryset=Organisation.objects.none()
+    # A corporate number rather than a list of every registered organisation: the page stays
+    # small however many companies register, and the number is what METI's sources give.
+    organisation = OrganisationByNumberField(
+        label=_("Corporate number of the organisation concerned"),
+        help_text=_("The 13-digit corporate number (法人番号) of a registered organisation."),
+        queryset=Organisation.objects.none(),
+        to_field_name="corporate_number",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "invalid_choice": _(
+                "No registered organisation has this corporate number. Check the 13 digits."
+            )
+        },
     )
     technology = forms.ModelChoiceField(
         label=_("Technology transferred"), queryset=Technology.objects.none()
@@ -40,7 +63,7 @@ class CaseCreateForm(forms.Form):
             del self.fields["organisation"]
             del self.fields["technology"]
             return
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name_ja")
+        self.fields["organisation"].queryset = Organisation.objects.all()
         self.fields["technology"].queryset = Technology.objects.filter(
             division_id=division_id
         ).order_by("code", "effective_from")

@@ -84,10 +84,25 @@ def test_a_standalone_case_offers_only_the_divisions_technologies(people):
     from catalog.models import Technology
 
     mlcc = Technology.objects.filter(code="mlcc").first()
+    unknown = client.post(
+        reverse("compliance:create"),
+        {
+            "organisation": "1234567890123",
+            "technology": mlcc.pk,
+            "transfer_date": (today() - datetime.timedelta(days=3)).isoformat(),
+            "facts": "税関情報により判明。",
+        },
+    )
+    assert unknown.status_code == 400 and not ComplianceCase.objects.exists()
+    # As people copy it: full-width digits and hyphens.
+    number = people.exporter.organisation.corporate_number
+    typed = "－".join([number[:1], number[1:5], number[5:9], number[9:]]).translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
     done = client.post(
         reverse("compliance:create"),
         {
-            "organisation": people.exporter.organisation_id,
+            "organisation": typed,
             "technology": mlcc.pk,
             "transfer_date": (today() - datetime.timedelta(days=3)).isoformat(),
             "facts": "税関情報により判明。",
