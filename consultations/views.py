@@ -426,14 +426,18 @@ def file_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:edit", report.pk)
 
 
+LINKABLE_ON_PAGE = 100
+
+
 @roles.exporter_required
 @require_http_methods(["GET", "POST"])
 def link_report(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_for_user(request.user, pk)
     lifecycle.require_actor(consultation, request.user, "link_report")
-    form = LinkReportForm(
-        request.POST or None, reports=selectors.linkable_reports(request.user, consultation)
-    )
+    # The organisation's most recent reports only, so the page stays small; the API links
+    # any of them by id.
+    recent = selectors.linkable_reports(request.user, consultation)[:LINKABLE_ON_PAGE]
+    form = LinkReportForm(request.POST or None, reports=recent)
     status = 200
     if request.method == "POST":
         if form.is_valid():

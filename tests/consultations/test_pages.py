@@ -2,6 +2,7 @@
 confirmation, filing and linking the report, the general desk; 404 outside one's own."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -321,3 +322,22 @@ def test_the_dashboard_names_each_reports_linked_consultation_in_constant_querie
     assert len(more.captured_queries) == len(few.captured_queries)
     other = client_for(people.other_exporter).get(reverse("reports:dashboard")).content.decode()
     assert closed.reference not in other
+
+
+def test_the_link_page_offers_only_the_most_recent_reports(people, settings):
+    from consultations import views
+
+    c = closed_consultation(people.exporter, people.officer)
+    oldest = submitted_report(people.exporter)
+    for _ in range(3):
+        submitted_report(people.exporter)
+    settings_limit = views.LINKABLE_ON_PAGE
+    views.LINKABLE_ON_PAGE = 3
+    try:
+        client = client_for(people.exporter)
+        url = reverse("consultations:link_report", args=[c.pk])
+        page = client.get(url).content.decode()
+        offered = re.findall(r'<option value="(\d+)"', page)
+        assert len(offered) == 3 and str(oldest.pk) not in offered
+    finally:
+        views.LINKABLE_ON_PAGE = settings_limit
