@@ -108,6 +108,7 @@ VERB_LABELS = {
     "compliance.refer": gettext_lazy(
         "Closed a compliance case, referred for penalty consideration"
     ),
+    "compliance.discard": gettext_lazy("Discarded a draft compliance case"),
     "compliance.wording_update": gettext_lazy("Changed the legal wording of compliance notices"),
     "enduserlist.upload": gettext_lazy("Uploaded an End User List for checking"),
     "enduserlist.apply": gettext_lazy("Applied a version of the End User List"),

@@ -141,6 +141,7 @@ def test_the_api_refuses_other_names_over_300_characters(people):
 
 def test_the_form_round_trips_the_field_and_shows_it(client, people, english):
     client.force_login(people.exporter)
+    client.cookies["django_language"] = "en"
     other_names = "静港貿易有限公司\nQuiet Port Trading"
     response = client.post(
         "/reports/new/", {**form_data(), "counterparty_other_names": other_names, "save": "1"}

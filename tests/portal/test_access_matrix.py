@@ -233,7 +233,7 @@ def compliance_due() -> str:
 def compliance_case_form(world) -> dict:
     """A standalone case on organisation A, about mlcc (the elec division's)."""
     return {
-        "organisation": world.exporter.organisation_id,
+        "organisation": world.exporter.organisation.corporate_number,
         "technology": world.technology.pk,
         "transfer_date": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
         "facts": "報道により判明した。",
@@ -650,7 +650,8 @@ MATRIX: list[Probe] = [
     P("compliance-api-cases",            "GET",  _,           401,     200, 200,  200,  200,  200,  200,  403),
     P("compliance-api-cases",            "POST", _,           401,     403, 403,  400,  400,  400,  400,  403),
     P("compliance-api-cases",            "POST", _,           401,     403, 403,  201,  400,  201,  400,  403,
-      data=lambda w: {**compliance_case_form(w), "technology": "mlcc"}, label=VALID),
+      data=lambda w: {**compliance_case_form(w), "organisation": w.exporter.organisation_id,
+                      "technology": "mlcc"}, label=VALID),
     P("compliance-api-case",             "GET",  "case_guided", 401,   200, 404,  200,  404,  200,  404,  403),
     P("compliance-api-case",             "GET",  "case_draft", 401,    404, 404,  200,  404,  200,  404,  403),
     P("compliance-api-open",             "POST", "case_draft", 401,    404, 404,  200,  404,  200,  404,  403),
