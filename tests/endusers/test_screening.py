@@ -7,6 +7,7 @@ from endusers import services, tasks
 from endusers.models import Match, ScreeningRun
 from portal.models import Notification
 from reports import lifecycle
+from tests.portal.test_outbox_outage import DEAD_BROKER, broker_at
 from tests.reports.helpers import submitted_report
 
 from .helpers import HEADER, apply_list, sample_bytes
@@ -143,15 +144,12 @@ def test_a_new_version_rescreens_open_reports_and_twice_adds_nothing(
 
 
 def test_broker_down_never_fails_submit_and_the_sweep_catches_up(
-    people, administrator, monkeypatch, django_capture_on_commit_callbacks
+    people, administrator, real_broker, django_capture_on_commit_callbacks
 ):
     version = apply_list(administrator, sample_bytes())
 
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("broker unavailable")
-
-    monkeypatch.setattr(tasks.screen_report, "delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
+    # The publisher points at a port nothing listens on: the real failure, not a stand-in.
+    with broker_at(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
         report = submitted_report(people.exporter)
     assert report.status == "submitted"
     assert not ScreeningRun.objects.filter(report=report).exists()
@@ -161,16 +159,13 @@ def test_broker_down_never_fails_submit_and_the_sweep_catches_up(
     assert tasks.sweep_unscreened() == 0
 
 
-def test_apply_with_the_broker_down_still_applies(people, administrator, monkeypatch):
+def test_apply_with_the_broker_down_still_applies(people, administrator, real_broker):
     report = submitted_report(people.exporter)
 
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("broker unavailable")
-
-    monkeypatch.setattr(tasks.rescreen_open_reports, "delay", broker_down)
-    with transaction.atomic():
-        version = apply_list(administrator, sample_bytes())
-    assert services.list_rescreen_enqueue(version_id=version.pk) is False
+    with broker_at(DEAD_BROKER):
+        with transaction.atomic():
+            version = apply_list(administrator, sample_bytes())
+        assert services.list_rescreen_enqueue(version_id=version.pk) is False
     tasks.sweep_unscreened()
     assert Match.objects.filter(report=report).count() == 1
 
